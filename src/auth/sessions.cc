@@ -1,0 +1,236 @@
+// AuthService: login, sessions, role switching, own password.
+#include <sodium.h>
+#include "db/soci.h"
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "auth/auth.h"
+#include "db/row.h"
+
+namespace mingjing::auth {
+namespace {
+
+constexpr const char* kSelectHash =
+    "SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE username = :u";
+constexpr const char* kRecordFailure =
+    "UPDATE users SET failed_logins = :n, locked_until = :until WHERE id = :id";
+constexpr const char* kRecordSuccess =
+    "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = :at WHERE id = :id";
+constexpr const char* kInsertSession =
+    "INSERT INTO sessions (token_hash, user_id, active_role_id, csrf_token, created_at, "
+    "last_seen_at, ip) VALUES (:h, :u, :r, :c, :at, :seen, :ip)";
+constexpr const char* kSelectSession =
+    "SELECT user_id, active_role_id, csrf_token, created_at, last_seen_at FROM sessions "
+    "WHERE token_hash = :h";
+constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = :at WHERE token_hash = :h";
+constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE token_hash = :h";
+constexpr const char* kSetActiveRole =
+    "UPDATE sessions SET active_role_id = :r WHERE token_hash = :h";
+constexpr const char* kSetPassword =
+    "UPDATE users SET password_hash = :p, must_change_password = 0, updated_at = :at WHERE id = :id";
+constexpr const char* kSelectOwnHash = "SELECT password_hash FROM users WHERE id = :id";
+
+std::string random_token() {
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char out[sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return out;
+}
+
+std::string token_digest(const std::string& token) { return audit::digest("session:" + token); }
+
+core::Error bad_credentials() {
+  return {core::errc::kUnauthorized, "用户名或密码错误", ""};
+}
+core::Error session_expired() {
+  return {core::errc::kUnauthorized, "会话已过期，请重新登录", ""};
+}
+
+Principal make_principal(const User& u, long long active_role_id, std::string csrf) {
+  Principal p;
+  p.user_id = u.id;
+  p.username = u.username;
+  p.display_name = u.display_name;
+  p.must_change_password = u.must_change_password;
+  p.roles = u.roles;
+  p.csrf_token = std::move(csrf);
+  auto it = std::find_if(u.roles.begin(), u.roles.end(),
+                         [&](const RoleAssignment& r) { return r.id == active_role_id; });
+  p.active = it != u.roles.end() ? *it : u.roles.front();
+  return p;
+}
+
+}  // namespace
+
+AuthService::AuthService(db::Database& db, regions::RegionService& regions, Settings settings)
+    : db_(db), regions_(regions), settings_(settings) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium init failed");
+}
+
+bool AuthService::allow_attempt(const std::string& ip, long long now) {
+  std::lock_guard lock(ip_mu_);
+  auto& times = ip_attempts_[ip];
+  std::erase_if(times, [&](long long t) { return now - t >= settings_.ip_window_ms; });
+  if (static_cast<int>(times.size()) >= settings_.ip_attempts_per_window) return false;
+  times.push_back(now);
+  // Keep the table bounded: forget addresses with no recent attempts.
+  if (ip_attempts_.size() > 10000) {
+    std::erase_if(ip_attempts_, [&](const auto& kv) { return kv.second.empty(); });
+  }
+  return true;
+}
+
+core::Result<LoginResult> AuthService::login(const std::string& username,
+                                             const std::string& password,
+                                             const std::string& client_ip) {
+  if (username.empty()) return core::Error::invalid("请输入用户名", "username");
+  if (password.empty()) return core::Error::invalid("请输入密码", "password");
+  if (username.size() > 64 || password.size() > 128) return bad_credentials();
+  long long now = db::now_unix_ms();
+  if (!allow_attempt(client_ip, now)) {
+    return core::Error{core::errc::kRateLimited, "登录尝试过于频繁，请稍后再试", ""};
+  }
+  auto conn = db_.connect();
+  long long id = 0, locked_until = 0;
+  int failed = 0;
+  std::string hash, status;
+  soci::indicator ind = soci::i_null;
+  conn.session() << kSelectHash, soci::use(username), soci::into(id, ind), soci::into(hash),
+      soci::into(status), soci::into(failed), soci::into(locked_until);
+  if (!conn.session().got_data() || ind != soci::i_ok) {
+    // Spend the same time as a real check so response times do not reveal
+    // which usernames exist.
+    static const std::string dummy = hash_password("not-a-password", settings_.password_cost);
+    verify_password(password, dummy);
+    (void)audit::append_now(db_, {{0, username, "", ""}, "auth.login_failed", "user:?", "unknown user",
+                            "", ""});
+    return bad_credentials();
+  }
+  audit::Actor actor{id, username, "", ""};
+  if (locked_until > now) {
+    return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
+  }
+  if (!verify_password(password, hash)) {
+    ++failed;
+    bool lock = failed >= settings_.max_failed_logins;
+    long long until = lock ? now + settings_.lock_ms : 0;
+    int stored = lock ? 0 : failed;
+    db::Transaction tx(conn);
+    conn.session() << kRecordFailure, soci::use(stored), soci::use(until), soci::use(id);
+    audit::append(conn, {actor, lock ? "auth.lock" : "auth.login_failed",
+                         "user:" + std::to_string(id), "failures=" + std::to_string(failed), "",
+                         ""});
+    tx.commit();
+    if (lock) return core::Error{core::errc::kLocked, "密码错误次数过多，账号已锁定15分钟", ""};
+    return bad_credentials();
+  }
+  if (status != "active") return core::Error::forbidden("账号已停用，请联系管理员");
+  auto user = load_user(conn, id);
+  if (!user || user->roles.empty()) return core::Error::forbidden("账号未分配角色，请联系管理员");
+
+  LoginResult result;
+  result.token = random_token();
+  std::string csrf = random_token();
+  std::string digest = token_digest(result.token);
+  long long role_id = user->roles.front().id;
+  {
+    db::Transaction tx(conn);
+    conn.session() << kRecordSuccess, soci::use(now), soci::use(id);
+    conn.session() << kInsertSession, soci::use(digest), soci::use(id), soci::use(role_id),
+        soci::use(csrf), soci::use(now), soci::use(now), soci::use(client_ip);
+    const RoleAssignment& active = user->roles.front();
+    audit::append(conn, {{id, username, active.role, active.region_code}, "auth.login",
+                         "user:" + std::to_string(id), "ip=" + client_ip, "", ""});
+    tx.commit();
+  }
+  result.principal = make_principal(*user, role_id, csrf);
+  result.principal.idle_expires_at = now + settings_.idle_timeout_ms;
+  return result;
+}
+
+core::Result<Principal> AuthService::authenticate(const std::string& token) {
+  if (token.empty() || token.size() > 100) return session_expired();
+  std::string digest = token_digest(token);
+  auto conn = db_.connect();
+  long long user_id = 0, role_id = 0, created = 0, seen = 0;
+  std::string csrf;
+  soci::indicator ind = soci::i_null;
+  conn.session() << kSelectSession, soci::use(digest), soci::into(user_id, ind),
+      soci::into(role_id), soci::into(csrf), soci::into(created), soci::into(seen);
+  if (!conn.session().got_data() || ind != soci::i_ok) return session_expired();
+  long long now = db::now_unix_ms();
+  if (now - seen > settings_.idle_timeout_ms || now - created > settings_.absolute_timeout_ms) {
+    conn.session() << kDeleteSession, soci::use(digest);
+    return session_expired();
+  }
+  auto user = load_user(conn, user_id);
+  if (!user || user->status != "active" || user->roles.empty()) {
+    conn.session() << kDeleteSession, soci::use(digest);
+    return session_expired();
+  }
+  if (now - seen >= settings_.touch_interval_ms) {
+    conn.session() << kTouchSession, soci::use(now), soci::use(digest);
+    seen = now;
+  }
+  Principal p = make_principal(*user, role_id, csrf);
+  p.idle_expires_at = seen + settings_.idle_timeout_ms;
+  return p;
+}
+
+core::Status AuthService::logout(const std::string& token) {
+  std::string digest = token_digest(token);
+  auto who = authenticate(token);
+  auto conn = db_.connect();
+  db::Transaction tx(conn);
+  conn.session() << kDeleteSession, soci::use(digest);
+  if (who.ok()) {
+    audit::append(conn, {who->actor(), "auth.logout", "user:" + std::to_string(who->user_id), "",
+                         "", ""});
+  }
+  tx.commit();
+  return {};
+}
+
+core::Result<Principal> AuthService::switch_role(const std::string& token, long long role_id) {
+  auto who = authenticate(token);
+  if (!who.ok()) return who.error();
+  auto it = std::find_if(who->roles.begin(), who->roles.end(),
+                         [&](const RoleAssignment& r) { return r.id == role_id; });
+  if (it == who->roles.end()) return core::Error::not_found("该角色不属于当前用户");
+  std::string digest = token_digest(token);
+  auto conn = db_.connect();
+  db::Transaction tx(conn);
+  conn.session() << kSetActiveRole, soci::use(role_id), soci::use(digest);
+  Principal p = *who;
+  p.active = *it;
+  audit::append(conn, {p.actor(), "auth.switch_role", "role:" + std::to_string(role_id), "", "",
+                       ""});
+  tx.commit();
+  return p;
+}
+
+core::Status AuthService::change_password(const Principal& who, const std::string& old_password,
+                                          const std::string& new_password) {
+  auto conn = db_.connect();
+  std::string hash;
+  conn.session() << kSelectOwnHash, soci::use(who.user_id), soci::into(hash);
+  if (!verify_password(old_password, hash)) {
+    return core::Error::invalid("原密码不正确", "old_password");
+  }
+  if (auto st = check_password_policy(new_password, "new_password"); !st.ok()) return st;
+  if (old_password == new_password) {
+    return core::Error::invalid("新密码不能与原密码相同", "new_password");
+  }
+  std::string encoded = hash_password(new_password, settings_.password_cost);
+  long long now = db::now_unix_ms();
+  db::Transaction tx(conn);
+  conn.session() << kSetPassword, soci::use(encoded), soci::use(now), soci::use(who.user_id);
+  audit::append(conn, {who.actor(), "auth.change_password",
+                       "user:" + std::to_string(who.user_id), "", "", ""});
+  tx.commit();
+  return {};
+}
+
+}  // namespace mingjing::auth

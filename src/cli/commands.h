@@ -1,0 +1,55 @@
+// The mingjing subcommands. main.cc parses the command line (CLI11) and
+// calls one of these; each returns the process exit status.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace mingjing::cli {
+
+// Opens and migrates the database, printing a Chinese error on failure.
+std::unique_ptr<db::Database> open_database(const std::string& url);
+
+struct ServeOptions {
+  std::string db_url;
+  std::string bind;
+  int port;
+  int threads;
+  std::string static_dir;
+  bool secure_cookies;
+};
+int run_serve(const ServeOptions& o);
+
+int run_demo(const std::string& db_url);
+
+struct ImportOptions {
+  std::string db_url;
+  std::string dataset;
+  std::string file;
+  bool strict = false;
+  std::string errors_file;
+};
+int run_import(const ImportOptions& o);
+
+struct UserAddOptions {
+  std::string db_url;
+  std::string username;
+  std::string display_name;
+  std::string password;  // empty: read from stdin
+  std::vector<std::string> roles;  // ROLE@REGION[:prog1,prog2]
+};
+int run_user_add(const UserAddOptions& o);
+int run_user_passwd(const std::string& db_url, const std::string& username, std::string password);
+int run_user_list(const std::string& db_url);
+
+int run_audit_verify(const std::string& db_url);
+
+// Where the built front end and the API description are, when not given:
+// next to the binary's source tree or the working directory.
+std::string default_static_dir();
+std::string default_openapi_path();
+
+}  // namespace mingjing::cli

@@ -1,0 +1,90 @@
+// mingjing demo: the five bundled counties' regions and an account for every
+// role in one of them (义乌市), so each user kind can be tried at once.
+// Safe to run again: existing accounts are left as they are.
+#include <iostream>
+
+#include "auth/auth.h"
+#include "cli/commands.h"
+#include "regions/regions.h"
+
+namespace mingjing::embedded {
+extern const char kRegions5Counties[];
+extern const unsigned long kRegions5Counties_size;
+}  // namespace mingjing::embedded
+
+namespace mingjing::cli {
+namespace {
+
+constexpr const char* kDemoCounty = "330782000000";  // 义乌市
+constexpr const char* kDemoPassword = "Mingjing@2026";
+
+struct DemoAccount {
+  const char* username;
+  const char* display_name;
+  const char* role;
+  int level;  // 0 county, 1 first town, 2 first village of that town, 3 second town
+  std::vector<std::string> programmes;
+};
+
+}  // namespace
+
+int run_demo(const std::string& db_url) {
+  auto db = open_database(db_url);
+  if (!db) return 1;
+  regions::RegionService regions(*db);
+  auto imported = regions.import_csv(
+      std::string(embedded::kRegions5Counties, embedded::kRegions5Counties_size), {});
+  if (!imported.ok() || imported->rejected > 0) {
+    std::cerr << "错误：内置区划数据导入失败\n";
+    return 1;
+  }
+  auto towns = regions.children(kDemoCounty);
+  if (towns.size() < 2) {
+    std::cerr << "错误：演示县缺少乡镇数据\n";
+    return 1;
+  }
+  auto villages = regions.children(towns[0].code);
+  if (villages.empty()) {
+    std::cerr << "错误：演示乡镇缺少村数据\n";
+    return 1;
+  }
+  const std::string scope[] = {kDemoCounty, towns[0].code, villages[0].code, towns[1].code};
+
+  const std::vector<DemoAccount> accounts = {
+      {"admin", "县系统管理员", "sys_admin", 0, {}},
+      {"county_jw", "县纪委监委干部", "county_discipline", 0, {}},
+      {"county_mz", "县民政局经办人", "county_department", 0, {"dibao", "tekun"}},
+      {"county_leader", "县领导", "county_leader", 0, {}},
+      {"town_admin", "镇管理员", "town_admin", 1, {}},
+      {"town_jw", "镇纪委书记", "town_discipline", 1, {}},
+      {"town_agency", "三资代理中心会计", "town_agency", 1, {}},
+      {"town_leader", "镇长", "town_leader", 1, {}},
+      {"town2_jw", "邻镇纪委干部", "town_discipline", 3, {}},
+      {"v_secretary", "村党组织书记", "village_secretary", 2, {}},
+      {"v_director", "村委会主任", "village_director", 2, {}},
+      {"v_member", "两委委员", "village_member", 2, {}},
+      {"v_bookkeeper", "村报账员", "village_bookkeeper", 2, {}},
+      {"v_sup_director", "村监委会主任", "supervision_director", 2, {}},
+      {"v_sup_member", "村监委会委员", "supervision_member", 2, {}},
+      {"v_info", "村信息员", "info_officer", 2, {}},
+  };
+  auth::UserService users(*db, regions, auth::Settings{}.password_cost);
+  std::cout << "演示县：义乌市（" << kDemoCounty << "），区划 " << regions.size() << " 个\n";
+  std::cout << "演示账号（密码均为 " << kDemoPassword << "）：\n";
+  for (const auto& a : accounts) {
+    auth::NewUser u{a.username, a.display_name, kDemoPassword,
+                    {{0, a.role, scope[a.level], a.programmes}}};
+    auto created = users.create_system(u, "demo");
+    if (!created.ok() && created.error().code != core::errc::kConflict) {
+      std::cerr << "错误：创建 " << a.username << " 失败：" << created.error().message << "\n";
+      return 1;
+    }
+    auto region = regions.get(scope[a.level]);
+    const auth::RoleDef* def = auth::find_role(a.role);
+    std::cout << "  " << a.username << std::string(16 - std::string(a.username).size(), ' ')
+              << def->name << " · " << region->name << "\n";
+  }
+  return 0;
+}
+
+}  // namespace mingjing::cli

@@ -1,0 +1,84 @@
+// mingjing: one binary, many subcommands (see ../shared/spec/data-formats.md
+// for the stable ones).
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace mingjing::cli;
+  CLI::App app{"明镜 · 村级小微权力监督平台 (Mingjing)"};
+  app.require_subcommand(1);
+  std::string db_url = "sqlite:./mingjing.db";
+
+  ServeOptions serve{db_url, "127.0.0.1", 8080, 2, "", false};
+  auto* serve_cmd = app.add_subcommand("serve", "Run the web application and its JSON API");
+  serve_cmd->add_option("--db", serve.db_url, "Database URL (sqlite:PATH or postgresql://...)");
+  serve_cmd->add_option("--bind", serve.bind, "Address to listen on");
+  serve_cmd->add_option("--port", serve.port, "Port")->check(CLI::Range(1, 65535));
+  serve_cmd->add_option("--threads", serve.threads, "Worker threads")->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--static", serve.static_dir, "Built front end (default: web/dist)");
+  serve_cmd->add_flag("--secure-cookies", serve.secure_cookies, "Mark cookies Secure (TLS)");
+
+  std::string demo_db = db_url;
+  auto* demo_cmd = app.add_subcommand("demo", "Create a demo county with accounts for every role");
+  demo_cmd->add_option("--db", demo_db, "Database URL");
+
+  ImportOptions imp{db_url, "", "", false, ""};
+  auto* import_cmd = app.add_subcommand("import", "Import a dataset file (CSV)");
+  import_cmd->add_option("DATASET", imp.dataset, "Dataset name, e.g. regions")->required();
+  import_cmd->add_option("FILE", imp.file, "CSV file")->required();
+  import_cmd->add_option("--db", imp.db_url, "Database URL");
+  import_cmd->add_flag("--strict", imp.strict, "Reject the whole file on the first bad row");
+  import_cmd->add_option("--errors", imp.errors_file, "Write rejected rows to this CSV file");
+
+  auto* user_cmd = app.add_subcommand("user", "Manage accounts");
+  user_cmd->require_subcommand(1);
+  UserAddOptions add{db_url, "", "", "", {}};
+  auto* user_add = user_cmd->add_subcommand("add", "Create an account");
+  user_add->add_option("USERNAME", add.username)->required();
+  user_add->add_option("--name", add.display_name, "Display name")->required();
+  user_add->add_option("--role", add.roles, "ROLE@REGION[:programme,...] (repeatable)")
+      ->required();
+  user_add->add_option("--password", add.password, "Password (default: read from stdin)");
+  user_add->add_option("--db", add.db_url, "Database URL");
+  std::string passwd_user, passwd_password, passwd_db = db_url;
+  auto* user_passwd = user_cmd->add_subcommand("passwd", "Set an account's password");
+  user_passwd->add_option("USERNAME", passwd_user)->required();
+  user_passwd->add_option("--password", passwd_password, "Password (default: read from stdin)");
+  user_passwd->add_option("--db", passwd_db, "Database URL");
+  std::string list_db = db_url;
+  auto* user_list = user_cmd->add_subcommand("list", "List accounts");
+  user_list->add_option("--db", list_db, "Database URL");
+
+  auto* audit_cmd = app.add_subcommand("audit", "Audit log");
+  audit_cmd->require_subcommand(1);
+  std::string verify_db = db_url;
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the hash chain");
+  audit_verify->add_option("--db", verify_db, "Database URL");
+
+  std::string migrate_db = db_url;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations");
+  migrate_cmd->add_option("--db", migrate_db, "Database URL");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  // Logs go to stderr: stdout carries command output (JSON) for scripts.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("mingjing"));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+
+  if (*serve_cmd) return run_serve(serve);
+  if (*demo_cmd) return run_demo(demo_db);
+  if (*import_cmd) return run_import(imp);
+  if (*user_add) return run_user_add(add);
+  if (*user_passwd) return run_user_passwd(passwd_db, passwd_user, passwd_password);
+  if (*user_list) return run_user_list(list_db);
+  if (*audit_verify) return run_audit_verify(verify_db);
+  if (*migrate_cmd) return open_database(migrate_db) ? 0 : 1;
+  return 2;
+}

@@ -1,0 +1,38 @@
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "auth/auth.h"
+#include "cli/commands.h"
+#include "http/app.h"
+#include "http/server.h"
+#include "regions/regions.h"
+
+namespace mingjing::cli {
+
+int run_serve(const ServeOptions& o) {
+  auto db = open_database(o.db_url);
+  if (!db) return 1;
+  regions::RegionService regions(*db);
+  auth::AuthService auth(*db, regions, auth::Settings{});
+  auth::UserService users(*db, regions, auth::Settings{}.password_cost);
+  http::Services services{*db, regions, auth, users};
+  http::AppSettings app_settings{o.static_dir.empty() ? default_static_dir() : o.static_dir,
+                                 o.secure_cookies, default_openapi_path()};
+  http::App app(services, app_settings);
+  http::ServerSettings server;
+  server.bind = o.bind;
+  server.port = static_cast<std::uint16_t>(o.port);
+  server.threads = static_cast<std::size_t>(o.threads);
+  auto st = http::serve(app, server, [&] {
+    spdlog::info("明镜 listening on http://{}:{}/ (database {})", o.bind, o.port, o.db_url);
+  });
+  if (!st.ok()) {
+    std::cerr << "错误：" << st.error().message << "\n";
+    return 1;
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace mingjing::cli
