@@ -2,6 +2,7 @@
 
 #include <unicode/ucnv.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -22,30 +23,39 @@ std::string_view to_string(Encoding e) {
 namespace {
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when invalid. A sequence
-// cut off by the end of `s` counts as valid (the head may end mid-character).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+// cut off by the end of `s` counts as valid only with `allow_cut` (a head
+// read for detection may end mid-character; a whole file may not).
+// The second byte's range excludes overlong forms, UTF-16 surrogates and
+// code points above U+10FFFF (Unicode table 3-7), which PostgreSQL rejects.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, bool allow_cut) {
   auto c = static_cast<unsigned char>(s[i]);
   std::size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
   if (c < 0x80) return 1;
   if (c >= 0xC2 && c <= 0xDF) {
     len = 2;
   } else if (c >= 0xE0 && c <= 0xEF) {
     len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
   } else if (c >= 0xF0 && c <= 0xF4) {
     len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
   } else {
     return 0;
   }
   for (std::size_t k = 1; k < len; ++k) {
-    if (i + k >= s.size()) return len;
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    if (i + k >= s.size()) return allow_cut ? len : 0;
+    auto b = static_cast<unsigned char>(s[i + k]);
+    if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) return 0;
   }
   return len;
 }
 
-bool is_valid_utf8(std::string_view s) {
+bool is_valid_utf8(std::string_view s, bool allow_cut) {
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = utf8_sequence(s, i);
+    std::size_t n = utf8_sequence(s, i, allow_cut);
     if (n == 0) return false;
     i += n;
   }
@@ -56,13 +66,13 @@ bool is_valid_utf8(std::string_view s) {
 
 Encoding detect_encoding(std::string_view head) {
   if (head.substr(0, 3) == "\xEF\xBB\xBF") return Encoding::kUtf8Bom;
-  return is_valid_utf8(head) ? Encoding::kUtf8 : Encoding::kGb18030;
+  return is_valid_utf8(head, true) ? Encoding::kUtf8 : Encoding::kGb18030;
 }
 
 core::Result<std::string> to_utf8(std::string_view bytes, Encoding from) {
   if (from == Encoding::kUtf8Bom && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   if (from != Encoding::kGb18030) {
-    if (!is_valid_utf8(bytes)) return core::Error::invalid("文件不是有效的 UTF-8 编码");
+    if (!is_valid_utf8(bytes, false)) return core::Error::invalid("文件不是有效的 UTF-8 编码");
     return std::string(bytes);
   }
   UErrorCode status = U_ZERO_ERROR;
@@ -138,13 +148,20 @@ core::Result<std::optional<std::vector<std::string>>> CsvReader::next() {
 }
 
 core::Result<LoadedText> load_text_file(const std::string& path, std::size_t max_bytes) {
+  // A directory opens as a stream too, with a bogus size.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return core::Error::not_found("找不到文件：" + path);
+  }
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return core::Error::not_found("找不到文件：" + path);
   auto size = static_cast<std::size_t>(in.tellg());
   if (size > max_bytes) {
+    // Round the size up: "1.5 MB" must not read as "1 MB, limit 1 MB".
+    constexpr std::size_t kMiB = 1024 * 1024;
     return core::Error{core::errc::kTooLarge,
-                       "文件过大（" + std::to_string(size / (1024 * 1024)) + " MB），上限为 " +
-                           std::to_string(max_bytes / (1024 * 1024)) + " MB",
+                       "文件过大（" + std::to_string((size + kMiB - 1) / kMiB) + " MB），上限为 " +
+                           std::to_string(max_bytes / kMiB) + " MB",
                        "file"};
   }
   std::string bytes(size, '\0');
