@@ -22,6 +22,87 @@ core::Result<std::string> sqlite_connect_string(const std::string& path) {
   return "db=" + path + " timeout=30";
 }
 
+// SOCI 4.0 rewrites the connect string as keyword=value pairs, which mangles
+// a libpq URI. Convert postgresql://user:pass@host:port/db?k=v ourselves.
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// libpq keyword values are quoted with single quotes; \ and ' are escaped.
+std::string pg_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+core::Result<std::string> pg_keyword_string(const std::string& url) {
+  std::string_view rest = url;
+  rest.remove_prefix(rest.find("://") + 3);
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = std::string(rest.substr(q + 1));
+    rest = rest.substr(0, q);
+  }
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  std::string dbname =
+      rest.find('/') == std::string_view::npos ? "" : percent_decode(rest.substr(rest.find('/') + 1));
+  std::string out;
+  auto add = [&](const char* key, const std::string& v) {
+    if (!v.empty()) out += std::string(out.empty() ? "" : " ") + key + "=" + pg_value(v);
+  };
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    auto colon = userinfo.find(':');
+    add("user", percent_decode(userinfo.substr(0, colon)));
+    if (colon != std::string_view::npos) add("password", percent_decode(userinfo.substr(colon + 1)));
+  }
+  std::string host(authority), port;
+  if (auto colon = authority.rfind(':');
+      colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    host = std::string(authority.substr(0, colon));
+    port = std::string(authority.substr(colon + 1));
+  }
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  add("host", percent_decode(host));
+  add("port", port);
+  add("dbname", dbname);
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string pair = query.substr(start, end - start);
+    start = end + 1;
+    auto eq = pair.find('=');
+    if (eq == std::string::npos) return core::Error::invalid("数据库地址参数格式不正确", "db");
+    std::string key = percent_decode(pair.substr(0, eq));
+    if (key.empty() || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+      return core::Error::invalid("数据库地址参数格式不正确", "db");
+    }
+    add(key.c_str(), percent_decode(pair.substr(eq + 1)));
+  }
+  return out;
+}
+
 void prepare_sqlite_session(soci::session& s) {
   s << "PRAGMA journal_mode=WAL";
   s << "PRAGMA foreign_keys=ON";
@@ -54,7 +135,9 @@ core::Result<std::unique_ptr<Database>> Database::open(const Settings& settings)
     connect = *cs;
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     dialect = Dialect::kPostgresql;
-    connect = url;
+    auto cs = pg_keyword_string(url);
+    if (!cs.ok()) return cs.error();
+    connect = *cs;
   } else {
     return core::Error::invalid("不支持的数据库地址，应以 sqlite: 或 postgresql:// 开头", "db");
   }

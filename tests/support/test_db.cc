@@ -1,7 +1,7 @@
 #include "support/test_db.h"
 
-#include <soci/postgresql/soci-postgresql.h>
 #include "db/soci.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -26,6 +26,13 @@ std::string env(const char* name) {
 
 }  // namespace
 
+void TestDb::run_admin(const std::string& sql) const {
+  auto admin = db::Database::open({.url = admin_url_, .pool_size = 1});
+  if (!admin.ok()) throw std::runtime_error("test PostgreSQL unreachable: " + admin_url_);
+  auto conn = (*admin)->connect();
+  conn.session() << sql;
+}
+
 TempDir::TempDir() {
   path_ = std::filesystem::temp_directory_path() / ("mingjing_test_" + random_suffix());
   std::filesystem::create_directories(path_);
@@ -46,8 +53,7 @@ TestDb::TestDb() {
       throw std::runtime_error("MINGJING_TEST_BACKEND=postgresql needs MINGJING_TEST_PG_URL");
     }
     schema_ = "t_" + random_suffix();
-    soci::session admin(soci::postgresql, admin_url_);
-    admin << "CREATE SCHEMA " + schema_;
+    run_admin("CREATE SCHEMA " + schema_);
     url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
            "options=-csearch_path%3D" + schema_;
   } else {
@@ -64,8 +70,7 @@ TestDb::~TestDb() {
   db_.reset();
   if (!schema_.empty()) {
     try {
-      soci::session admin(soci::postgresql, admin_url_);
-      admin << "DROP SCHEMA " + schema_ + " CASCADE";
+      run_admin("DROP SCHEMA " + schema_ + " CASCADE");
     } catch (...) {
     }
   }

@@ -40,6 +40,7 @@ class TestDb {
   std::unique_ptr<db::Database> open_again() const;
 
  private:
+  void run_admin(const std::string& sql) const;
   TempDir dir_;
   std::string url_;
   std::string schema_;

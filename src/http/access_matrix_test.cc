@@ -1,0 +1,152 @@
+// Every endpoint against every role: the expected statuses live in
+// tests/access_matrix.tsv, so the table the docs show is the table tested.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/test_server.h"
+
+namespace mingjing::http {
+namespace {
+
+using testing::TestServer;
+
+struct MatrixRow {
+  std::string method, path, body;
+  std::vector<int> expected;  // one per role column
+};
+
+struct Matrix {
+  std::vector<std::string> roles;
+  std::vector<MatrixRow> rows;
+};
+
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, '\t')) out.push_back(cell);
+  return out;
+}
+
+Matrix load_matrix() {
+  std::ifstream in(testing::source_dir() + "/tests/access_matrix.tsv");
+  Matrix m;
+  std::string line;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto cells = split_tabs(line);
+    if (header) {
+      m.roles.assign(cells.begin() + 3, cells.end());
+      header = false;
+      continue;
+    }
+    MatrixRow row{cells.at(0), cells.at(1), cells.at(2), {}};
+    for (std::size_t i = 3; i < cells.size(); ++i) row.expected.push_back(std::stoi(cells[i]));
+    m.rows.push_back(std::move(row));
+  }
+  return m;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) {
+    s.replace(p, from.size(), to);
+  }
+}
+
+TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
+  Matrix m = load_matrix();
+  ASSERT_EQ(m.roles.size(), auth::role_catalogue().size() + 2)
+      << "the matrix needs a column for every role, plus anonymous and a town-B actor";
+  ASSERT_GE(m.rows.size(), 25u);
+
+  TestServer server;
+  // Targets: one user managed in each town.
+  long long user_a = server.add_user("target_a", "town_agency", testing::kTownA);
+  long long user_b = server.add_user("target_b", "town_agency", testing::kTownB);
+
+  struct Actor {
+    std::string column;
+    std::optional<testing::HttpClient> client;
+    long long own_role_id = 0;
+  };
+  std::vector<Actor> actors;
+  for (const std::string& column : m.roles) {
+    Actor a{column, std::nullopt, 0};
+    if (column == "anonymous") {
+      a.client = server.anonymous();
+    } else {
+      std::string role = column.substr(0, column.find('@'));
+      const auth::RoleDef* def = auth::find_role(role);
+      ASSERT_NE(def, nullptr) << column;
+      std::string region = column.ends_with("@B")                        ? testing::kTownB
+                           : def->level == core::RegionLevel::county ? testing::kCounty
+                           : def->level == core::RegionLevel::town   ? testing::kTownA
+                                                                       : testing::kVillageA1;
+      std::string username = "actor_" + std::to_string(actors.size());
+      server.add_user(username, role, region,
+                      def->needs_programme ? std::vector<std::string>{"dibao"}
+                                           : std::vector<std::string>{});
+      a.client = server.login(username);
+      auto me = nlohmann::json::parse(a.client->get("/api/v1/auth/me").body);
+      a.own_role_id = me["active_role_id"];
+    }
+    actors.push_back(std::move(a));
+  }
+
+  int created = 0;
+  for (const MatrixRow& row : m.rows) {
+    for (std::size_t i = 0; i < actors.size(); ++i) {
+      Actor& actor = actors[i];
+      std::string path = row.path;
+      replace_all(path, "{county}", testing::kCounty);
+      replace_all(path, "{townA}", testing::kTownA);
+      replace_all(path, "{townB}", testing::kTownB);
+      replace_all(path, "{villageA1}", testing::kVillageA1);
+      replace_all(path, "{villageB1}", testing::kVillageB1);
+      replace_all(path, "{userA}", std::to_string(user_a));
+      replace_all(path, "{userB}", std::to_string(user_b));
+      nlohmann::json body;
+      if (row.body == "new_user_townA" || row.body == "new_user_townB") {
+        body = {{"username", "new_" + std::to_string(++created)},
+                {"display_name", "新用户"},
+                {"password", testing::kTestPassword},
+                {"roles",
+                 {{{"role", "town_discipline"},
+                   {"region_code", row.body == "new_user_townA" ? testing::kTownA
+                                                                : testing::kTownB}}}}};
+      } else if (row.body == "update_userA" || row.body == "update_userB") {
+        body = {{"display_name", "改名"},
+                {"status", "active"},
+                {"roles",
+                 {{{"role", "town_agency"},
+                   {"region_code", row.body == "update_userA" ? testing::kTownA
+                                                              : testing::kTownB}}}}};
+      } else if (row.body == "reset_password") {
+        body = {{"password", "Reset@Pass2026"}};
+      } else if (row.body == "own_role") {
+        body = {{"role_id", actor.own_role_id}};
+      } else if (row.body == "other_role") {
+        body = {{"role_id", 999999}};
+      } else if (row.body == "weak_password") {
+        body = {{"old_password", testing::kTestPassword}, {"new_password", "short"}};
+      } else {
+        ASSERT_EQ(row.body, "-") << "unknown body template";
+      }
+      auto res = actor.client->request(row.method, path, body.is_null() ? "" : body.dump());
+      EXPECT_EQ(res.status, row.expected[i])
+          << row.method << " " << row.path << " as " << actor.column << ": " << res.body;
+      // Every refusal is the JSON error shape, never an empty or HTML body.
+      if (res.status >= 400) {
+        auto err = nlohmann::json::parse(res.body, nullptr, false);
+        ASSERT_TRUE(err.is_object() && err.contains("error")) << res.body;
+        EXPECT_FALSE(err["error"]["message"].get<std::string>().empty());
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mingjing::http

@@ -1,0 +1,118 @@
+// Test support: the real HTTP server on a loopback port over a fresh test
+// database, with a small region tree (one county, towns A and B, a village
+// in each) and helpers to create and log in users.
+// Header-only: include it only from tests that link mingjing_http.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "auth/auth.h"
+#include "http/app.h"
+#include "http/server.h"
+#include "regions/regions.h"
+#include "support/http_client.h"
+#include "support/test_db.h"
+
+namespace mingjing::testing {
+
+inline constexpr const char* kCounty = "330782000000";
+inline constexpr const char* kTownA = "330782001000";
+inline constexpr const char* kTownB = "330782002000";
+inline constexpr const char* kVillageA1 = "330782001001";
+inline constexpr const char* kVillageB1 = "330782002001";
+inline constexpr const char* kTestPassword = "Test@Pass2026";
+
+inline const char* kTestRegionsCsv =
+    "code,name,level,parent_code\n"
+    "330000000000,浙江省,province,\n"
+    "330700000000,金华市,city,330000000000\n"
+    "330782000000,义乌市,county,330700000000\n"
+    "330782001000,稠城街道,town,330782000000\n"
+    "330782002000,江东街道,town,330782000000\n"
+    "330782001001,江滨社区,village,330782001000\n"
+    "330782002001,青口社区,village,330782002000\n";
+
+class TestServer {
+ public:
+  explicit TestServer(auth::Settings settings = fast_settings())
+      : regions_(db_.db()),
+        auth_(db_.db(), regions_, settings),
+        users_(db_.db(), regions_, settings.password_cost) {
+    auto imported = regions_.import_csv(kTestRegionsCsv, {});
+    if (!imported.ok() || imported->rejected) throw std::runtime_error("test regions");
+    services_ = std::make_unique<http::Services>(http::Services{db_.db(), regions_, auth_, users_});
+    app_ = std::make_unique<http::App>(
+        *services_, http::AppSettings{"", false, source_dir() + "/docs/openapi.json"});
+    port_ = free_port();
+    thread_ = std::thread([this] {
+      http::ServerSettings s;
+      s.port = static_cast<std::uint16_t>(port_);
+      s.threads = 2;
+      s.drain_seconds = 2;
+      status_ = http::serve(*app_, s, {}, [this] { return stop_.load(); });
+    });
+    if (!wait_for_port(port_)) throw std::runtime_error("test server did not start");
+  }
+  ~TestServer() { (void)stop(); }
+
+  core::Status stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+  static auth::Settings fast_settings() {
+    auth::Settings s;
+    s.password_cost = {1, 8192};  // argon2id at its minimum cost: tests only
+    s.ip_attempts_per_window = 1000;
+    return s;
+  }
+
+  // Creates a user with one role; returns the user id.
+  long long add_user(const std::string& username, const std::string& role,
+                     const std::string& region, std::vector<std::string> programmes = {}) {
+    auto u = users_.create_system(
+        {username, "测试" + username, kTestPassword, {{0, role, region, std::move(programmes)}}},
+        "test");
+    if (!u.ok()) throw std::runtime_error("add_user " + username + ": " + u.error().message);
+    return u->id;
+  }
+
+  // A client logged in as `username` (CSRF token set). Fails the test if
+  // login fails.
+  HttpClient login(const std::string& username, const std::string& password = kTestPassword) {
+    HttpClient c(port_);
+    auto r = c.post("/api/v1/auth/login",
+                    nlohmann::json{{"username", username}, {"password", password}}.dump());
+    EXPECT_EQ(r.status, 200) << username << ": " << r.body;
+    if (r.status == 200) c.set_csrf(nlohmann::json::parse(r.body)["csrf_token"]);
+    return c;
+  }
+
+  HttpClient anonymous() { return HttpClient(port_); }
+  int port() const { return port_; }
+  TestDb& test_db() { return db_; }
+  db::Database& db() { return db_.db(); }
+  regions::RegionService& regions() { return regions_; }
+  auth::UserService& users() { return users_; }
+  http::App& app() { return *app_; }
+
+ private:
+  TestDb db_;
+  regions::RegionService regions_;
+  auth::AuthService auth_;
+  auth::UserService users_;
+  std::unique_ptr<http::Services> services_;
+  std::unique_ptr<http::App> app_;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  core::Status status_;
+  std::thread thread_;
+};
+
+}  // namespace mingjing::testing
