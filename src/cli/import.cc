@@ -24,7 +24,7 @@ std::string csv_field(const std::string& s) {
 }
 
 int refuse(const std::string& dataset, const core::Error& e) {
-  nlohmann::json out = {{"dataset", dataset},
+  nlohmann::ordered_json out = {{"dataset", dataset},
                         {"error", {{"code", e.code}, {"message", e.message}, {"field", e.field}}}};
   std::cout << out.dump() << "\n";
   std::cerr << "错误：" << e.message << "\n";
@@ -52,7 +52,7 @@ int run_import(const ImportOptions& o) {
           << csv_field(e.reason) << "\n";
     }
   }
-  nlohmann::json out = {{"dataset", o.dataset},
+  nlohmann::ordered_json out = {{"dataset", o.dataset},
                         {"rows", summary->rows},
                         {"inserted", summary->inserted},
                         {"updated", summary->updated},

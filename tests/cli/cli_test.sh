@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end tests of the mingjing command line on a real database.
+#   cli_test.sh BINARY sqlite|postgresql
+# PostgreSQL needs MINGJING_TEST_PG_URL (an admin URL on a throw-away cluster).
+set -uo pipefail
+bin=$1
+backend=$2
+src=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+server_pid=""
+pg_db=""
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null
+  if [[ -n $pg_db ]]; then psql -q "$MINGJING_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+check() {  # check NAME CONDITION-COMMAND...
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name" >&2
+  fi
+}
+contains() { [[ $1 == *"$2"* ]]; }
+
+if [[ $backend == sqlite ]]; then
+  db="sqlite:$work/test.db"
+  sql() { sqlite3 "$work/test.db" "$1"; }
+else
+  [[ -n ${MINGJING_TEST_PG_URL:-} ]] || { echo "MINGJING_TEST_PG_URL is not set" >&2; exit 1; }
+  pg_db="cli_$$_$RANDOM"
+  psql -q "$MINGJING_TEST_PG_URL" -c "CREATE DATABASE $pg_db" >/dev/null || exit 1
+  db="${MINGJING_TEST_PG_URL%/*}/$pg_db"
+  sql() { psql -qtA "$db" -c "$1"; }
+fi
+
+regions=$src/data/regions/regions-5-counties.csv
+
+# import: the spec's JSON summary, idempotent re-import
+out=$("$bin" import regions "$regions" --db "$db")
+check "import exit 0" test $? -eq 0
+check "import summary" contains "$out" '"dataset":"regions","rows":2321,"inserted":2321,"updated":0,"rejected":0,"warnings":[]'
+out=$("$bin" import regions "$regions" --db "$db")
+check "re-import changes nothing" contains "$out" '"rows":2321,"inserted":0,"updated":0,"rejected":0'
+check "regions stored" test "$(sql "SELECT COUNT(*) FROM regions")" = 2321
+
+# GBK file (Excel on Chinese Windows) is decoded, not stored as mojibake
+printf 'code,name,level,parent_code\n330782001001,\xbd\xad\xb1\xf5\xc9\xe7\xc7\xf8,village,330782001000\n' >"$work/gbk.csv"
+out=$("$bin" import regions "$work/gbk.csv" --db "$db")
+check "gbk import" contains "$out" '"updated":1'
+check "gbk encoding" contains "$out" '"encoding":"GB18030"'
+check "gbk stored as utf-8" test "$(sql "SELECT name FROM regions WHERE code='330782001001'")" = "江滨社区"
+
+# a missing required column refuses the file: exit 2
+printf 'code,level\n330782001001,village\n' >"$work/nocol.csv"
+"$bin" import regions "$work/nocol.csv" --db "$db" >"$work/out" 2>"$work/err"
+check "missing column exit 2" test $? -eq 2
+check "missing column named" contains "$(cat "$work/err")" "缺少必填列：name"
+
+# bad rows are rejected into the error report, good rows commit
+printf 'code,name,level,parent_code\n330782001901,新村,village,330782001000\n33078200190X,坏码,village,330782001000\n330782009001,孤村,village,330782009000\n' >"$work/bad.csv"
+out=$("$bin" import regions "$work/bad.csv" --db "$db" --errors "$work/errors.csv")
+check "bad rows exit 0" test $? -eq 0
+check "bad rows counted" contains "$out" '"rows":3,"inserted":1,"updated":0,"rejected":2'
+check "error report rows" test "$(grep -c '^[0-9]' "$work/errors.csv")" -eq 2
+check "error report parent" contains "$(cat "$work/errors.csv")" "4,parent_code,330782009000,上级区划不存在"
+
+# --strict refuses the whole file and writes nothing
+printf 'code,name,level,parent_code\n330782001903,好村,village,330782001000\n330782001904,,village,330782001000\n' >"$work/strict.csv"
+"$bin" import regions "$work/strict.csv" --db "$db" --strict >/dev/null 2>&1
+check "strict exit 2" test $? -eq 2
+check "strict wrote nothing" test "$(sql "SELECT COUNT(*) FROM regions WHERE code='330782001903'")" = 0
+
+"$bin" import vehicles "$regions" --db "$db" >/dev/null 2>&1
+check "unknown dataset exit 2" test $? -eq 2
+"$bin" import regions "$work/none.csv" --db "$db" >/dev/null 2>&1
+check "missing file exit 2" test $? -eq 2
+
+# users
+"$bin" user add zhangsan --name 张三 --role town_discipline@330782001000 --password 'Test@Pass2026' --db "$db" >/dev/null
+check "user add" test $? -eq 0
+"$bin" user add lisi --name 李四 --role town_discipline@330782001000 --password 'weak' --db "$db" >/dev/null 2>"$work/err"
+check "weak password refused" test $? -eq 2
+check "weak password message" contains "$(cat "$work/err")" "密码至少10位"
+echo 'Other@Pass2026' | "$bin" user passwd zhangsan --db "$db" >/dev/null
+check "passwd from stdin" test $? -eq 0
+out=$("$bin" user list --db "$db")
+check "user list" contains "$out" "zhangsan	张三	active	镇纪委@稠城街道"
+check "no plain password stored" test "$(sql "SELECT COUNT(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")" = 1
+
+# demo is idempotent
+"$bin" demo --db "$db" >"$work/demo1"
+check "demo" test $? -eq 0
+"$bin" demo --db "$db" >"$work/demo2"
+check "demo again" test $? -eq 0
+check "demo accounts" contains "$(cat "$work/demo1")" "town_jw         镇纪委 · 稠城街道"
+check "demo users once" test "$(sql "SELECT COUNT(*) FROM users WHERE username='admin'")" = 1
+
+# audit verify, then tamper with a row directly in the database
+out=$("$bin" audit verify --db "$db")
+check "audit verify ok" test $? -eq 0
+check "audit verify json" contains "$out" '"ok":true'
+victim=$(sql "SELECT id FROM audit_log WHERE action='user.create' ORDER BY id LIMIT 1 OFFSET 1")
+sql "UPDATE audit_log SET target='user:999' WHERE id=$victim" >/dev/null
+out=$("$bin" audit verify --db "$db")
+check "tampered verify exit 1" test $? -eq 1
+check "tampered entry named" contains "$out" "\"first_broken_id\":$victim"
+
+# serve, then SIGTERM: a clean, graceful stop
+port=$((20000 + RANDOM % 20000))
+"$bin" serve --db "$db" --port "$port" >"$work/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+out=$(curl -s "http://127.0.0.1:$port/healthz")
+check "serve healthz" contains "$out" '"status":"ok"'
+kill -TERM "$server_pid"
+wait "$server_pid"
+check "sigterm exit 0" test $? -eq 0
+server_pid=""
+check "sigterm logged" contains "$(cat "$work/serve.log")" "stopped"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
