@@ -4,9 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
+#include <set>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "imports/csv_reader.h"
 
 namespace mingjing::regions {
@@ -146,7 +147,9 @@ std::string trim(const std::string& s) {
 // A village group (村民小组) has no statistical code of its own: counties
 // number them as the village's 12 digits plus 3.
 bool valid_group_code(const std::string& code, const std::string& parent) {
-  return code.size() == 15 && code.compare(0, 12, parent) == 0 &&
+  auto village = core::RegionCode::parse(parent);
+  return village.ok() && village->level() == core::RegionLevel::village && code.size() == 15 &&
+         code.compare(0, 12, parent) == 0 &&
          std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -181,13 +184,16 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
     if (idx < 0) return core::Error::invalid(std::string("缺少必填列：") + name, name);
   }
 
+  // Decide insert or update against the table as it is now, not a snapshot
+  // that may be up to refresh_ms old (another process may have imported).
+  invalidate();
   auto snap = snapshot();
   struct Pending {
     std::size_t row;
     Region region;
   };
   std::vector<Pending> rows;
-  std::map<std::string, std::size_t> in_file;  // code -> index in rows
+  std::set<std::string> in_file;  // codes of the rows that passed pass 1
   auto reject = [&](std::size_t row, std::string column, std::string value, std::string reason) {
     summary.errors.push_back({row, std::move(column), std::move(value), std::move(reason)});
   };
@@ -211,6 +217,7 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
     if (!level) {
       reject(line, "level", level_text, "级别无效，应为 province/city/county/town/village/group");
     } else if (*level == core::RegionLevel::group) {
+      if (parent.empty() && code.size() == 15) parent = code.substr(0, 12);
       if (!valid_group_code(code, parent)) {
         reject(line, "code", code, "村民小组代码应为所属村的12位代码加3位数字");
       }
@@ -220,15 +227,21 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
         reject(line, "code", code, parsed.error().message);
       } else if (parsed->level() != *level) {
         reject(line, "level", level_text, "级别与区划代码不一致");
-      } else if (!parent.empty()) {
-        auto parent_code = core::RegionCode::parse(parent);
-        if (!parent_code.ok() || !parent_code->contains(*parsed) || parent == code) {
+      } else {
+        // The code names its parent; parent_code is optional and, when
+        // given, must agree (a county hung straight under its province would
+        // be in the province's subtree but not in its city's).
+        auto own = parsed->parent();
+        std::string expected = own ? own->str() : "";
+        if (parent.empty()) {
+          parent = expected;
+        } else if (parent != expected) {
           reject(line, "parent_code", parent, "上级代码与区划代码不一致");
         }
       }
     }
     if (name.empty()) reject(line, "name", name, "名称不能为空");
-    if (name.size() > 200) reject(line, "name", name.substr(0, 60), "名称过长");
+    if (name.size() > 200) reject(line, "name", core::shorten_for_message(name), "名称过长");
     if (summary.errors.size() == before && in_file.count(code)) {
       reject(line, "code", code, "同一文件中区划代码重复");
     }
@@ -240,11 +253,17 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
       }
       continue;
     }
-    in_file.emplace(code, rows.size());
+    in_file.insert(code);
     rows.push_back({line, {code, name, *level, parent}});
   }
 
-  // Pass 2: parents must exist (in the file or already stored) and sit above.
+  // Pass 2: parents must exist (accepted from this file, or already stored)
+  // and sit above. Parents are checked before their children, so a row whose
+  // parent was refused is refused too rather than breaking the foreign key.
+  std::stable_sort(rows.begin(), rows.end(), [](const Pending& a, const Pending& b) {
+    return rank(a.region.level) < rank(b.region.level);
+  });
+  std::unordered_map<std::string, const Region*> accepted;
   std::vector<Pending> valid;
   for (const Pending& p : rows) {
     const Region& reg = p.region;
@@ -255,13 +274,14 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
       }
     } else {
       const Region* parent = nullptr;
-      if (auto it = in_file.find(reg.parent_code); it != in_file.end()) {
-        parent = &rows[it->second].region;
+      if (auto it = accepted.find(reg.parent_code); it != accepted.end()) {
+        parent = it->second;
       } else {
         parent = snap->find(reg.parent_code);
       }
       if (!parent) {
-        reject(p.row, "parent_code", reg.parent_code, "上级区划不存在");
+        reject(p.row, "parent_code", reg.parent_code,
+               in_file.count(reg.parent_code) ? "上级区划有误，未能导入" : "上级区划不存在");
         continue;
       }
       if (rank(parent->level) >= rank(reg.level)) {
@@ -269,17 +289,16 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
         continue;
       }
     }
-    valid.push_back(p);
+    accepted.emplace(reg.code, &reg);
+    valid.push_back(p);  // parents first, so foreign keys hold at every insert
   }
+  std::sort(summary.errors.begin(), summary.errors.end(),
+            [](const RowError& a, const RowError& b) { return a.row < b.row; });
   if (opts.strict && !summary.errors.empty()) {
     const RowError& e = summary.errors.front();
     return core::Error::invalid("第" + std::to_string(e.row) + "行 " + e.column + "：" + e.reason,
                                 e.column);
   }
-  // Parents first, so foreign keys hold at every insert.
-  std::stable_sort(valid.begin(), valid.end(), [](const Pending& a, const Pending& b) {
-    return rank(a.region.level) < rank(b.region.level);
-  });
 
   auto conn = db_.connect();
   db::Transaction tx(conn);
@@ -303,8 +322,6 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
   }
   tx.commit();
   summary.rejected = summary.errors.size();
-  std::sort(summary.errors.begin(), summary.errors.end(),
-            [](const RowError& a, const RowError& b) { return a.row < b.row; });
   invalidate();
   return summary;
 }

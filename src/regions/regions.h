@@ -80,10 +80,11 @@ class RegionService {
 
   // Imports CSV text (code,name,level,parent_code; header required, columns
   // in any order, Chinese aliases 代码/名称/级别/上级代码). Rows are validated
-  // (12-digit code, known level, parent present in the file or the database,
-  // level below the parent's) and upserted in one transaction; bad rows go
-  // to `errors`. Fails as a whole when a required column is missing or, with
-  // `strict`, on the first bad row.
+  // (12-digit code, known level matching the code, parent_code equal to the
+  // code's own parent and derived from the code when empty, parent accepted
+  // from the file or already stored) and upserted in one transaction; bad
+  // rows go to `errors`. Fails as a whole when a required column is missing
+  // or, with `strict`, on the first bad row.
   core::Result<ImportSummary> import_csv(const std::string& utf8_text, const ImportOptions& opts);
 
  private:
