@@ -18,7 +18,9 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "audit/audit.h"
@@ -76,6 +78,11 @@ struct Settings {
   long long ip_window_ms = 5 * 60 * 1000;
   // last_seen is written at most this often per session (writes are costly).
   long long touch_interval_ms = 60 * 1000;
+  // A validated session is reused from memory for this long before it is
+  // read again, so most requests cost no database round trip. Logout, role
+  // switches and account changes in this process take effect at once; in
+  // another process sharing PostgreSQL, within this time. 0 disables.
+  long long session_cache_ms = 2000;
   PasswordCost password_cost;
 };
 
@@ -111,11 +118,21 @@ class AuthService {
 
  private:
   bool allow_attempt(const std::string& ip, long long now);
+  void forget(const std::string& digest);
+  struct Cached {
+    Principal principal;
+    long long loaded_at;
+    long long last_seen;
+    long long created_at;
+    std::uint64_t epoch;
+  };
 
   db::Database& db_;
   regions::RegionService& regions_;
   Settings settings_;
   std::mutex ip_mu_;
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, Cached> cache_;
   std::map<std::string, std::vector<long long>> ip_attempts_;
 };
 
@@ -176,6 +193,10 @@ class UserService {
   regions::RegionService& regions_;
   PasswordCost cost_;
 };
+
+// Bumped by every change to accounts or roles, so cached sessions in this
+// process are re-read at once.
+void note_accounts_changed();
 
 // Loads one user with roles, or nullopt.
 std::optional<User> load_user(db::Connection& conn, long long id);

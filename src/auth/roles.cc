@@ -11,17 +11,29 @@ const std::vector<RoleDef>& catalogue() {
   // Administrators manage accounts in their subtree; discipline bodies read
   // everything in theirs, including the audit trail; everyone reads regions.
   static const std::vector<RoleDef> roles = {
-      {"sys_admin", "系统管理员", RegionLevel::county, false,
+      {"sys_admin",
+       "系统管理员",
+       RegionLevel::county,
+       false,
        {perm::kUserList, perm::kUserCreate, perm::kUserUpdate, perm::kRoleList, perm::kAuditList,
         perm::kAuditVerify, perm::kRegionRead, perm::kRegionImport}},
-      {"county_discipline", "县纪委监委", RegionLevel::county, false,
+      {"county_discipline",
+       "县纪委监委",
+       RegionLevel::county,
+       false,
        {perm::kRoleList, perm::kAuditList, perm::kAuditVerify, perm::kRegionRead}},
       {"county_department", "县级部门", RegionLevel::county, true, {perm::kRegionRead}},
       {"county_leader", "县级领导", RegionLevel::county, false, {perm::kRegionRead}},
-      {"town_admin", "乡镇管理员", RegionLevel::town, false,
+      {"town_admin",
+       "乡镇管理员",
+       RegionLevel::town,
+       false,
        {perm::kUserList, perm::kUserCreate, perm::kUserUpdate, perm::kRoleList, perm::kAuditList,
         perm::kRegionRead}},
-      {"town_discipline", "镇纪委", RegionLevel::town, false,
+      {"town_discipline",
+       "镇纪委",
+       RegionLevel::town,
+       false,
        {perm::kRoleList, perm::kAuditList, perm::kRegionRead}},
       {"town_agency", "三资代理中心", RegionLevel::town, false, {perm::kRegionRead}},
       {"town_leader", "乡镇领导", RegionLevel::town, false, {perm::kRegionRead}},
@@ -38,7 +50,9 @@ const std::vector<RoleDef>& catalogue() {
 
 }  // namespace
 
-std::span<const RoleDef> role_catalogue() { return catalogue(); }
+std::span<const RoleDef> role_catalogue() {
+  return catalogue();
+}
 
 const RoleDef* find_role(std::string_view code) {
   for (const RoleDef& r : catalogue()) {

@@ -1,12 +1,13 @@
 // AuthService: login, sessions, role switching, own password.
 #include <sodium.h>
-#include "db/soci.h"
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "auth/auth.h"
 #include "db/row.h"
+#include "db/soci.h"
 
 namespace mingjing::auth {
 namespace {
@@ -23,12 +24,14 @@ constexpr const char* kInsertSession =
 constexpr const char* kSelectSession =
     "SELECT user_id, active_role_id, csrf_token, created_at, last_seen_at FROM sessions "
     "WHERE token_hash = :h";
-constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = :at WHERE token_hash = :h";
+constexpr const char* kTouchSession =
+    "UPDATE sessions SET last_seen_at = :at WHERE token_hash = :h";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE token_hash = :h";
 constexpr const char* kSetActiveRole =
     "UPDATE sessions SET active_role_id = :r WHERE token_hash = :h";
 constexpr const char* kSetPassword =
-    "UPDATE users SET password_hash = :p, must_change_password = 0, updated_at = :at WHERE id = :id";
+    "UPDATE users SET password_hash = :p, must_change_password = 0, updated_at = :at WHERE id = "
+    ":id";
 constexpr const char* kSelectOwnHash = "SELECT password_hash FROM users WHERE id = :id";
 
 std::string random_token() {
@@ -39,7 +42,9 @@ std::string random_token() {
   return out;
 }
 
-std::string token_digest(const std::string& token) { return audit::digest("session:" + token); }
+std::string token_digest(const std::string& token) {
+  return audit::digest("session:" + token);
+}
 
 core::Error bad_credentials() {
   return {core::errc::kUnauthorized, "用户名或密码错误", ""};
@@ -62,7 +67,18 @@ Principal make_principal(const User& u, long long active_role_id, std::string cs
   return p;
 }
 
+std::atomic<std::uint64_t> accounts_epoch{0};
+
 }  // namespace
+
+void note_accounts_changed() {
+  accounts_epoch.fetch_add(1, std::memory_order_relaxed);
+}
+
+void AuthService::forget(const std::string& digest) {
+  std::unique_lock lock(cache_mu_);
+  cache_.erase(digest);
+}
 
 AuthService::AuthService(db::Database& db, regions::RegionService& regions, Settings settings)
     : db_(db), regions_(regions), settings_(settings) {
@@ -104,8 +120,8 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
     // which usernames exist.
     static const std::string dummy = hash_password("not-a-password", settings_.password_cost);
     verify_password(password, dummy);
-    (void)audit::append_now(db_, {{0, username, "", ""}, "auth.login_failed", "user:?", "unknown user",
-                            "", ""});
+    (void)audit::append_now(
+        db_, {{0, username, "", ""}, "auth.login_failed", "user:?", "unknown user", "", ""});
     return bad_credentials();
   }
   audit::Actor actor{id, username, "", ""};
@@ -119,9 +135,9 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
     int stored = lock ? 0 : failed;
     db::Transaction tx(conn);
     conn.session() << kRecordFailure, soci::use(stored), soci::use(until), soci::use(id);
-    audit::append(conn, {actor, lock ? "auth.lock" : "auth.login_failed",
-                         "user:" + std::to_string(id), "failures=" + std::to_string(failed), "",
-                         ""});
+    audit::append(conn,
+                  {actor, lock ? "auth.lock" : "auth.login_failed", "user:" + std::to_string(id),
+                   "failures=" + std::to_string(failed), "", ""});
     tx.commit();
     if (lock) return core::Error{core::errc::kLocked, "密码错误次数过多，账号已锁定15分钟", ""};
     return bad_credentials();
@@ -141,8 +157,12 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
     conn.session() << kInsertSession, soci::use(digest), soci::use(id), soci::use(role_id),
         soci::use(csrf), soci::use(now), soci::use(now), soci::use(client_ip);
     const RoleAssignment& active = user->roles.front();
-    audit::append(conn, {{id, username, active.role, active.region_code}, "auth.login",
-                         "user:" + std::to_string(id), "ip=" + client_ip, "", ""});
+    audit::append(conn, {{id, username, active.role, active.region_code},
+                         "auth.login",
+                         "user:" + std::to_string(id),
+                         "ip=" + client_ip,
+                         "",
+                         ""});
     tx.commit();
   }
   result.principal = make_principal(*user, role_id, csrf);
@@ -153,21 +173,38 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
 core::Result<Principal> AuthService::authenticate(const std::string& token) {
   if (token.empty() || token.size() > 100) return session_expired();
   std::string digest = token_digest(token);
+  long long now = db::now_unix_ms();
+  std::uint64_t epoch = accounts_epoch.load(std::memory_order_relaxed);
+  if (settings_.session_cache_ms > 0) {
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(digest);
+    if (it != cache_.end() && it->second.epoch == epoch &&
+        now - it->second.loaded_at < settings_.session_cache_ms &&
+        now - it->second.last_seen < settings_.touch_interval_ms &&
+        now - it->second.last_seen <= settings_.idle_timeout_ms &&
+        now - it->second.created_at <= settings_.absolute_timeout_ms) {
+      return it->second.principal;
+    }
+  }
   auto conn = db_.connect();
   long long user_id = 0, role_id = 0, created = 0, seen = 0;
   std::string csrf;
   soci::indicator ind = soci::i_null;
   conn.session() << kSelectSession, soci::use(digest), soci::into(user_id, ind),
       soci::into(role_id), soci::into(csrf), soci::into(created), soci::into(seen);
-  if (!conn.session().got_data() || ind != soci::i_ok) return session_expired();
-  long long now = db::now_unix_ms();
+  if (!conn.session().got_data() || ind != soci::i_ok) {
+    forget(digest);
+    return session_expired();
+  }
   if (now - seen > settings_.idle_timeout_ms || now - created > settings_.absolute_timeout_ms) {
     conn.session() << kDeleteSession, soci::use(digest);
+    forget(digest);
     return session_expired();
   }
   auto user = load_user(conn, user_id);
   if (!user || user->status != "active" || user->roles.empty()) {
     conn.session() << kDeleteSession, soci::use(digest);
+    forget(digest);
     return session_expired();
   }
   if (now - seen >= settings_.touch_interval_ms) {
@@ -176,6 +213,11 @@ core::Result<Principal> AuthService::authenticate(const std::string& token) {
   }
   Principal p = make_principal(*user, role_id, csrf);
   p.idle_expires_at = seen + settings_.idle_timeout_ms;
+  if (settings_.session_cache_ms > 0) {
+    std::unique_lock lock(cache_mu_);
+    if (cache_.size() > 100000) cache_.clear();  // bounded; entries are cheap to rebuild
+    cache_[digest] = {p, now, seen, created, epoch};
+  }
   return p;
 }
 
@@ -186,10 +228,11 @@ core::Status AuthService::logout(const std::string& token) {
   db::Transaction tx(conn);
   conn.session() << kDeleteSession, soci::use(digest);
   if (who.ok()) {
-    audit::append(conn, {who->actor(), "auth.logout", "user:" + std::to_string(who->user_id), "",
-                         "", ""});
+    audit::append(
+        conn, {who->actor(), "auth.logout", "user:" + std::to_string(who->user_id), "", "", ""});
   }
   tx.commit();
+  forget(digest);
   return {};
 }
 
@@ -205,9 +248,10 @@ core::Result<Principal> AuthService::switch_role(const std::string& token, long 
   conn.session() << kSetActiveRole, soci::use(role_id), soci::use(digest);
   Principal p = *who;
   p.active = *it;
-  audit::append(conn, {p.actor(), "auth.switch_role", "role:" + std::to_string(role_id), "", "",
-                       ""});
+  audit::append(conn,
+                {p.actor(), "auth.switch_role", "role:" + std::to_string(role_id), "", "", ""});
   tx.commit();
+  forget(digest);
   return p;
 }
 
@@ -227,8 +271,9 @@ core::Status AuthService::change_password(const Principal& who, const std::strin
   long long now = db::now_unix_ms();
   db::Transaction tx(conn);
   conn.session() << kSetPassword, soci::use(encoded), soci::use(now), soci::use(who.user_id);
-  audit::append(conn, {who.actor(), "auth.change_password",
-                       "user:" + std::to_string(who.user_id), "", "", ""});
+  note_accounts_changed();
+  audit::append(conn, {who.actor(), "auth.change_password", "user:" + std::to_string(who.user_id),
+                       "", "", ""});
   tx.commit();
   return {};
 }

@@ -1,9 +1,9 @@
 // Shared reads of users and their role assignments.
 #include <nlohmann/json.hpp>
-#include "db/soci.h"
 
 #include "auth/auth.h"
 #include "db/row.h"
+#include "db/soci.h"
 
 namespace mingjing::auth {
 namespace {
@@ -31,9 +31,8 @@ std::vector<std::string> split_programmes(const std::string& s) {
 
 std::optional<User> load(db::Connection& conn, const char* sql, const std::string& key,
                          long long id) {
-  soci::rowset<soci::row> rows =
-      key.empty() ? (conn.session().prepare << sql, soci::use(id))
-                  : (conn.session().prepare << sql, soci::use(key));
+  soci::rowset<soci::row> rows = key.empty() ? (conn.session().prepare << sql, soci::use(id))
+                                             : (conn.session().prepare << sql, soci::use(key));
   std::optional<User> out;
   for (const soci::row& r : rows) {
     User u;
@@ -70,7 +69,8 @@ std::optional<User> load_user_by_name(db::Connection& conn, const std::string& u
 std::string user_state(const User& u) {
   nlohmann::json roles = nlohmann::json::array();
   for (const auto& r : u.roles) {
-    roles.push_back({{"role", r.role}, {"region_code", r.region_code}, {"programmes", r.programmes}});
+    roles.push_back(
+        {{"role", r.role}, {"region_code", r.region_code}, {"programmes", r.programmes}});
   }
   return nlohmann::json{{"id", u.id},
                         {"username", u.username},

@@ -1,11 +1,10 @@
 // UserService: account administration within the acting role's scope.
-#include "db/soci.h"
-
 #include <algorithm>
 #include <set>
 
 #include "auth/auth.h"
 #include "db/row.h"
+#include "db/soci.h"
 
 namespace mingjing::auth {
 namespace {
@@ -48,14 +47,19 @@ std::size_t utf8_length(const std::string& s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-core::Error no_permission() { return core::Error::forbidden("当前角色无权执行此操作"); }
-core::Error out_of_scope() { return core::Error::forbidden("无权管理该区域的用户"); }
+core::Error no_permission() {
+  return core::Error::forbidden("当前角色无权执行此操作");
+}
+core::Error out_of_scope() {
+  return core::Error::forbidden("无权管理该区域的用户");
+}
 
-void write_roles(db::Connection& conn, long long user_id, const std::vector<RoleAssignment>& roles) {
+void write_roles(db::Connection& conn, long long user_id,
+                 const std::vector<RoleAssignment>& roles) {
   for (const auto& r : roles) {
     std::string programmes = join(r.programmes);
-    conn.session() << kInsertRole, soci::use(user_id), soci::use(r.role),
-        soci::use(r.region_code), soci::use(programmes);
+    conn.session() << kInsertRole, soci::use(user_id), soci::use(r.role), soci::use(r.region_code),
+        soci::use(programmes);
   }
 }
 
@@ -88,9 +92,9 @@ core::Status UserService::check_assignments(const Principal* who,
     auto region = regions_.get(r.region_code);
     if (!region.ok()) return core::Error::invalid("区域不存在：" + r.region_code, "roles");
     if (region->level != def->level) {
-      return core::Error::invalid(std::string(def->name) + "须在" +
-                                      std::string(core::to_string(def->level)) + "级区域任职",
-                                  "roles");
+      return core::Error::invalid(
+          std::string(def->name) + "须在" + std::string(core::to_string(def->level)) + "级区域任职",
+          "roles");
     }
     if (def->needs_programme && r.programmes.empty()) {
       return core::Error::invalid(std::string(def->name) + "须指定负责的项目", "roles");
@@ -124,13 +128,14 @@ core::Result<User> UserService::create_impl(const audit::Actor& actor, const New
   long long now = db::now_unix_ms(), id = 0;
   // An administrator's initial password is known to two people: force a change.
   int must_change = actor.user_id != 0 ? 1 : 0;
-  conn.session() << kInsertUser, soci::use(u.username), soci::use(u.display_name),
-      soci::use(hash), soci::use(must_change), soci::use(now), soci::use(now), soci::into(id);
+  conn.session() << kInsertUser, soci::use(u.username), soci::use(u.display_name), soci::use(hash),
+      soci::use(must_change), soci::use(now), soci::use(now), soci::into(id);
   write_roles(conn, id, u.roles);
   auto stored = load_user(conn, id);
-  audit::append(conn, {actor, "user.create", "user:" + std::to_string(id), "", "",
-                       user_state(*stored)});
+  audit::append(conn,
+                {actor, "user.create", "user:" + std::to_string(id), "", "", user_state(*stored)});
   tx.commit();
+  note_accounts_changed();
   return *stored;
 }
 
@@ -227,6 +232,7 @@ core::Result<User> UserService::update(const Principal& who, long long id, const
   audit::append(conn, {who.actor(), "user.update", "user:" + std::to_string(id), "",
                        user_state(*before), user_state(*after)});
   tx.commit();
+  note_accounts_changed();
   return *after;
 }
 
@@ -243,9 +249,10 @@ core::Status UserService::reset_password(const Principal& who, long long id,
   conn.session() << kResetPassword, soci::use(hash), soci::use(must_change), soci::use(now),
       soci::use(id);
   conn.session() << kDeleteSessions, soci::use(id);
-  audit::append(conn, {who.actor(), "user.reset_password", "user:" + std::to_string(id), "", "",
-                       ""});
+  audit::append(conn,
+                {who.actor(), "user.reset_password", "user:" + std::to_string(id), "", "", ""});
   tx.commit();
+  note_accounts_changed();
   return {};
 }
 
@@ -258,6 +265,7 @@ core::Status UserService::unlock(const Principal& who, long long id) {
   conn.session() << kUnlock, soci::use(now), soci::use(id);
   audit::append(conn, {who.actor(), "user.unlock", "user:" + std::to_string(id), "", "", ""});
   tx.commit();
+  note_accounts_changed();
   return {};
 }
 
@@ -274,9 +282,14 @@ core::Status UserService::set_password_system(const std::string& username,
   conn.session() << kResetPassword, soci::use(hash), soci::use(must_change), soci::use(now),
       soci::use(user->id);
   conn.session() << kDeleteSessions, soci::use(user->id);
-  audit::append(conn, {{0, "cli", "system", ""}, "user.reset_password",
-                       "user:" + std::to_string(user->id), "", "", ""});
+  audit::append(conn, {{0, "cli", "system", ""},
+                       "user.reset_password",
+                       "user:" + std::to_string(user->id),
+                       "",
+                       "",
+                       ""});
   tx.commit();
+  note_accounts_changed();
   return {};
 }
 
