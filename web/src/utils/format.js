@@ -1,0 +1,11 @@
+import { t } from '@/locales'
+
+/** Shows "—" for empty values. */
+export function orDash(v) {
+  return v === null || v === undefined || v === '' ? t('common.dash') : v
+}
+
+/** "镇纪委 · 佛堂镇" */
+export function roleLabel(r) {
+  return [r.role_name || r.role, r.region_name || r.region_code].filter(Boolean).join(' · ')
+}
