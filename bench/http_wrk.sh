@@ -26,14 +26,15 @@ run() {  # run LABEL URL [HEADER]
   else
     out=$(wrk -t2 -c$connections -d"${seconds}s" --latency "$url")
   fi
-  local rps p99 non2xx
+  local rps p99 non2xx bytes
+  if [[ $# -ge 3 ]]; then bytes=$(curl -s -H "$3" "$url" | wc -c); else bytes=$(curl -s "$url" | wc -c); fi
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $4}' <<<"$out")
-  echo "| $label | $rps | $p99 | ${non2xx:-0} |"
+  echo "| $label | $bytes | $rps | $p99 | ${non2xx:-0} |"
 }
-echo "| endpoint | requests/s | p99 | non-2xx |"
-echo "|---|---|---|---|"
+echo "| endpoint | body bytes | requests/s | p99 | non-2xx |"
+echo "|---|---|---|---|---|"
 run "GET /api/v1/hello (ceiling, public)" "http://127.0.0.1:$port/api/v1/hello"
 run "GET /api/v1/regions/330782001000 (session + scope check, SQLite)" \
   "http://127.0.0.1:$port/api/v1/regions/330782001000" "Cookie: $cookie"
