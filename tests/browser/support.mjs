@@ -1,0 +1,128 @@
+// Shared set-up for the browser tests: a real `mingjing` server with the demo
+// county on a free loopback port, and Debian's Chromium driven by
+// playwright-core (installed in web/node_modules by scripts/setup.sh).
+//
+// Environment (set by tests/CMakeLists.txt):
+//   MINGJING_BIN           the mingjing binary
+//   MINGJING_STATIC        the built front end (web/dist)
+//   MINGJING_ARTIFACTS     folder for screenshots (kept after the run)
+//   MINGJING_TEST_BACKEND  sqlite (default) or postgresql
+//   MINGJING_TEST_PG_URL   admin URL of a throw-away PostgreSQL cluster
+import { spawn, execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const require = createRequire(join(repo, 'web/package.json'))
+const { chromium } = require('playwright-core')
+
+export const DEMO_PASSWORD = 'Mingjing@2026'
+
+function env(name, fallback) {
+  const v = process.env[name] || fallback
+  if (!v) throw new Error(`${name} is not set`)
+  return v
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer()
+    s.once('error', rej)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => res(port))
+    })
+  })
+}
+
+async function waitHealthy(url, child, log) {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log()}`)
+    try {
+      const r = await fetch(`${url}/healthz`)
+      if (r.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`server did not become healthy:\n${log()}`)
+}
+
+/** Creates the demo county in a fresh database and serves it. Returns {url, stop}. */
+export async function startDemoServer() {
+  const bin = env('MINGJING_BIN')
+  const staticDir = env('MINGJING_STATIC', join(repo, 'web/dist'))
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`no built front end in ${staticDir}`)
+  const backend = process.env.MINGJING_TEST_BACKEND || 'sqlite'
+  const work = mkdtempSync(join(tmpdir(), 'mingjing-browser-'))
+  let db
+  let dropDb = () => {}
+  if (backend === 'postgresql') {
+    const admin = env('MINGJING_TEST_PG_URL')
+    const name = `browser_${process.pid}_${Date.now() % 100000}`
+    execFileSync('psql', ['-q', admin, '-c', `CREATE DATABASE ${name}`])
+    db = `${admin.replace(/\/[^/]*$/, '')}/${name}`
+    dropDb = () => execFileSync('psql', ['-q', admin, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`])
+  } else {
+    db = `sqlite:${join(work, 'demo.db')}`
+  }
+  execFileSync(bin, ['demo', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const port = await freePort()
+  let output = ''
+  const child = spawn(bin, ['serve', '--db', db, '--bind', '127.0.0.1', '--port', String(port), '--static', staticDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
+  const url = `http://127.0.0.1:${port}`
+  await waitHealthy(url, child, () => output)
+  return {
+    url,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await exited
+      }
+      dropDb()
+      rmSync(work, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  })
+}
+
+/** Saves a full-page screenshot as ARTIFACTS/<prefix>-<name>.png and returns the path. */
+export function screenshotter(prefix) {
+  const dir = process.env.MINGJING_ARTIFACTS || join(repo, 'build/artifacts/browser')
+  mkdirSync(dir, { recursive: true })
+  let n = 0
+  return async (page, name) => {
+    n += 1
+    const path = join(dir, `${prefix}-${String(n).padStart(2, '0')}-${name}.png`)
+    // Let loading masks and Element Plus transitions finish, so the picture shows the settled page.
+    await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {})
+    await page.waitForTimeout(350)
+    await page.screenshot({ path, fullPage: true })
+    return path
+  }
+}
+
+/** Logs in through the login page. */
+export async function login(page, url, username, password) {
+  await page.goto(`${url}/login`)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+}
