@@ -45,6 +45,12 @@ else
   echo "setup: Debian packages present"
 fi
 
+# Vite 8 needs Node 20.19 or later; Debian 12's own nodejs is 18.
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "setup: Node.js $(node --version) is too old for the front end; install Node 20.19 or later" >&2
+  exit 1
+fi
+
 # Front-end packages: only when the lock file changed since the last install.
 if [[ -f web/package-lock.json ]]; then
   stamp=web/node_modules/.mingjing-lock
