@@ -1,13 +1,13 @@
 #include "audit/audit.h"
 
 #include <sodium.h>
-#include "db/soci.h"
 
 #include <algorithm>
 #include <stdexcept>
 
 #include "core/region_code.h"
 #include "db/row.h"
+#include "db/soci.h"
 
 namespace mingjing::audit {
 namespace {
@@ -65,7 +65,9 @@ std::string chain_hash(const std::string& prev, const StoredEntry& e) {
 
 }  // namespace
 
-std::string digest(const std::string& data) { return data.empty() ? "" : blake2b_hex(data); }
+std::string digest(const std::string& data) {
+  return data.empty() ? "" : blake2b_hex(data);
+}
 
 long long append(db::Connection& conn, const Entry& entry) {
   soci::session& s = conn.session();
@@ -134,8 +136,14 @@ Page list(db::Database& db, const Query& q) {
     binds.push_back(q.username);
   }
   if (!q.action.empty()) {
-    where += " AND action LIKE :a";
-    binds.push_back(q.action + "%");
+    // A prefix: % and _ in it are literal characters, not wildcards.
+    where += " AND action LIKE :a ESCAPE '!'";
+    std::string pattern;
+    for (char c : q.action) {
+      if (c == '%' || c == '_' || c == '!') pattern += '!';
+      pattern += c;
+    }
+    binds.push_back(pattern + "%");
   }
   if (!q.region_scope_roots.empty()) {
     // Region codes are hierarchical: a subtree is a code prefix. The roots
@@ -164,10 +172,11 @@ Page list(db::Database& db, const Query& q) {
     soci::rowset<soci::row> rs(count);
     for (const soci::row& r : rs) out.total = db::get_int(r, 0);
   }
-  std::string sql = "SELECT id, at, COALESCE(user_id, 0), username, role, region_code, action, "
-                    "target, detail, before_digest, after_digest, prev_hash, hash FROM audit_log" +
-                    where + " ORDER BY id DESC LIMIT " + std::to_string(page_size) + " OFFSET " +
-                    std::to_string(static_cast<long long>(page - 1) * page_size);
+  std::string sql =
+      "SELECT id, at, COALESCE(user_id, 0), username, role, region_code, action, "
+      "target, detail, before_digest, after_digest, prev_hash, hash FROM audit_log" +
+      where + " ORDER BY id DESC LIMIT " + std::to_string(page_size) + " OFFSET " +
+      std::to_string(static_cast<long long>(page - 1) * page_size);
   auto select = (conn.session().prepare << sql);
   for (auto& b : binds) select, soci::use(b);
   soci::rowset<soci::row> rs(select);
