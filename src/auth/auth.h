@@ -109,8 +109,8 @@ class AuthService {
   // Makes another of the user's own assignments the active one.
   // Errors: not_found (not one of theirs).
   core::Result<Principal> switch_role(const std::string& token, long long role_id);
-  // Errors: unauthorized (old password wrong), invalid_argument (policy,
-  // field new_password).
+  // Errors: invalid_argument (old password wrong, field old_password; policy
+  // or unchanged, field new_password).
   core::Status change_password(const Principal& who, const std::string& old_password,
                                const std::string& new_password);
 
@@ -118,7 +118,9 @@ class AuthService {
 
  private:
   bool allow_attempt(const std::string& ip, long long now);
-  void forget(const std::string& digest);
+  // Drops the cached session. With `ended` (logout, role switch) also stops
+  // requests already reading it from the database from caching it again.
+  void forget(const std::string& digest, bool ended = false);
   struct Cached {
     Principal principal;
     long long loaded_at;
@@ -133,6 +135,10 @@ class AuthService {
   std::mutex ip_mu_;
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, Cached> cache_;
+  // Counts sessions ended in this process (guarded by cache_mu_). A session
+  // read from the database is cached only if none ended meanwhile, so a
+  // request in flight during logout cannot put the ended session back.
+  std::uint64_t forgotten_ = 0;
   std::map<std::string, std::vector<long long>> ip_attempts_;
 };
 

@@ -14,10 +14,18 @@ namespace {
 
 constexpr const char* kSelectHash =
     "SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE username = :u";
-constexpr const char* kRecordFailure =
-    "UPDATE users SET failed_logins = :n, locked_until = :until WHERE id = :id";
+// Counted in the database, not from the value read before the (slow)
+// password check: parallel guesses must each count.
+constexpr const char* kCountFailure =
+    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id AND locked_until <= :now";
+constexpr const char* kSelectFailures =
+    "SELECT failed_logins, locked_until FROM users WHERE id = :id";
+constexpr const char* kLock =
+    "UPDATE users SET failed_logins = 0, locked_until = :until WHERE id = :id";
 constexpr const char* kRecordSuccess =
-    "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = :at WHERE id = :id";
+    "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = :at WHERE id = :id "
+    "AND locked_until <= :now";
+constexpr const char* kSelectLock = "SELECT locked_until FROM users WHERE id = :id";
 constexpr const char* kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, active_role_id, csrf_token, created_at, "
     "last_seen_at, ip) VALUES (:h, :u, :r, :c, :at, :seen, :ip)";
@@ -75,9 +83,10 @@ void note_accounts_changed() {
   accounts_epoch.fetch_add(1, std::memory_order_relaxed);
 }
 
-void AuthService::forget(const std::string& digest) {
+void AuthService::forget(const std::string& digest, bool ended) {
   std::unique_lock lock(cache_mu_);
   cache_.erase(digest);
+  if (ended) ++forgotten_;
 }
 
 AuthService::AuthService(db::Database& db, regions::RegionService& regions, Settings settings)
@@ -129,12 +138,17 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
     return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
   }
   if (!verify_password(password, hash)) {
-    ++failed;
-    bool lock = failed >= settings_.max_failed_logins;
-    long long until = lock ? now + settings_.lock_ms : 0;
-    int stored = lock ? 0 : failed;
     db::Transaction tx(conn);
-    conn.session() << kRecordFailure, soci::use(stored), soci::use(until), soci::use(id);
+    conn.session() << kCountFailure, soci::use(id), soci::use(now);
+    conn.session() << kSelectFailures, soci::use(id), soci::into(failed), soci::into(locked_until);
+    if (locked_until > now) {  // locked by a parallel guess since it was read
+      return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
+    }
+    bool lock = failed >= settings_.max_failed_logins;
+    if (lock) {
+      long long until = now + settings_.lock_ms;
+      conn.session() << kLock, soci::use(until), soci::use(id);
+    }
     audit::append(conn,
                   {actor, lock ? "auth.lock" : "auth.login_failed", "user:" + std::to_string(id),
                    "failures=" + std::to_string(failed), "", ""});
@@ -153,7 +167,13 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
   long long role_id = user->roles.front().id;
   {
     db::Transaction tx(conn);
-    conn.session() << kRecordSuccess, soci::use(now), soci::use(id);
+    // A parallel wrong guess may have locked the account since it was read:
+    // then this guess, right or not, is refused too.
+    conn.session() << kRecordSuccess, soci::use(now), soci::use(id), soci::use(now);
+    conn.session() << kSelectLock, soci::use(id), soci::into(locked_until);
+    if (locked_until > now) {
+      return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
+    }
     conn.session() << kInsertSession, soci::use(digest), soci::use(id), soci::use(role_id),
         soci::use(csrf), soci::use(now), soci::use(now), soci::use(client_ip);
     const RoleAssignment& active = user->roles.front();
@@ -175,8 +195,10 @@ core::Result<Principal> AuthService::authenticate(const std::string& token) {
   std::string digest = token_digest(token);
   long long now = db::now_unix_ms();
   std::uint64_t epoch = accounts_epoch.load(std::memory_order_relaxed);
+  std::uint64_t forgotten = 0;
   if (settings_.session_cache_ms > 0) {
     std::shared_lock lock(cache_mu_);
+    forgotten = forgotten_;
     auto it = cache_.find(digest);
     if (it != cache_.end() && it->second.epoch == epoch &&
         now - it->second.loaded_at < settings_.session_cache_ms &&
@@ -215,8 +237,10 @@ core::Result<Principal> AuthService::authenticate(const std::string& token) {
   p.idle_expires_at = seen + settings_.idle_timeout_ms;
   if (settings_.session_cache_ms > 0) {
     std::unique_lock lock(cache_mu_);
-    if (cache_.size() > 100000) cache_.clear();  // bounded; entries are cheap to rebuild
-    cache_[digest] = {p, now, seen, created, epoch};
+    if (forgotten_ == forgotten) {
+      if (cache_.size() > 100000) cache_.clear();  // bounded; entries are cheap to rebuild
+      cache_[digest] = {p, now, seen, created, epoch};
+    }
   }
   return p;
 }
@@ -232,7 +256,7 @@ core::Status AuthService::logout(const std::string& token) {
         conn, {who->actor(), "auth.logout", "user:" + std::to_string(who->user_id), "", "", ""});
   }
   tx.commit();
-  forget(digest);
+  forget(digest, true);
   return {};
 }
 
@@ -251,7 +275,7 @@ core::Result<Principal> AuthService::switch_role(const std::string& token, long 
   audit::append(conn,
                 {p.actor(), "auth.switch_role", "role:" + std::to_string(role_id), "", "", ""});
   tx.commit();
-  forget(digest);
+  forget(digest, true);
   return p;
 }
 
@@ -271,10 +295,12 @@ core::Status AuthService::change_password(const Principal& who, const std::strin
   long long now = db::now_unix_ms();
   db::Transaction tx(conn);
   conn.session() << kSetPassword, soci::use(encoded), soci::use(now), soci::use(who.user_id);
-  note_accounts_changed();
   audit::append(conn, {who.actor(), "auth.change_password", "user:" + std::to_string(who.user_id),
                        "", "", ""});
   tx.commit();
+  // After the commit: bumped earlier, a concurrent request could read the
+  // old row and cache it under the new epoch.
+  note_accounts_changed();
   return {};
 }
 
