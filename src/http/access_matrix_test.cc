@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support/test_server.h"
@@ -81,14 +82,14 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       std::string role = column.substr(0, column.find('@'));
       const auth::RoleDef* def = auth::find_role(role);
       ASSERT_NE(def, nullptr) << column;
-      std::string region = column.ends_with("@B")                        ? testing::kTownB
+      std::string region = column.ends_with("@B")                    ? testing::kTownB
                            : def->level == core::RegionLevel::county ? testing::kCounty
                            : def->level == core::RegionLevel::town   ? testing::kTownA
-                                                                       : testing::kVillageA1;
+                                                                     : testing::kVillageA1;
       std::string username = "actor_" + std::to_string(actors.size());
-      server.add_user(username, role, region,
-                      def->needs_programme ? std::vector<std::string>{"dibao"}
-                                           : std::vector<std::string>{});
+      server.add_user(
+          username, role, region,
+          def->needs_programme ? std::vector<std::string>{"dibao"} : std::vector<std::string>{});
       a.client = server.login(username);
       auto me = nlohmann::json::parse(a.client->get("/api/v1/auth/me").body);
       a.own_role_id = me["active_role_id"];
@@ -115,15 +116,17 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
                 {"password", testing::kTestPassword},
                 {"roles",
                  {{{"role", "town_discipline"},
-                   {"region_code", row.body == "new_user_townA" ? testing::kTownA
-                                                                : testing::kTownB}}}}};
+                   {"region_code",
+                    row.body == "new_user_townA" ? testing::kTownA : testing::kTownB}}}}};
       } else if (row.body == "update_userA" || row.body == "update_userB") {
-        body = {{"display_name", "改名"},
-                {"status", "active"},
-                {"roles",
-                 {{{"role", "town_agency"},
-                   {"region_code", row.body == "update_userA" ? testing::kTownA
-                                                              : testing::kTownB}}}}};
+        body = {
+            {"display_name", "改名"},
+            {"status", "active"},
+            {"roles",
+             {{{"role", "town_agency"},
+               {"region_code", row.body == "update_userA" ? testing::kTownA : testing::kTownB}}}}};
+      } else if (row.body == "unknown_login") {
+        body = {{"username", "no_such_user"}, {"password", testing::kTestPassword}};
       } else if (row.body == "reset_password") {
         body = {{"password", "Reset@Pass2026"}};
       } else if (row.body == "own_role") {
@@ -146,6 +149,36 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       }
     }
   }
+}
+
+// The matrix must not fall behind the server: every route the application
+// registers appears in it (paths compared with parameters and queries erased).
+TEST(DbHttpAccess, TheMatrixCoversEveryRoute) {
+  auto erase_params = [](std::string path) {
+    path = path.substr(0, path.find('?'));
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      if (path[i] == ':' || path[i] == '{') {
+        out += ':';
+        while (i + 1 < path.size() && path[i + 1] != '/') ++i;
+      } else {
+        out += path[i];
+      }
+    }
+    return out;
+  };
+  std::set<std::string> tested;
+  for (const MatrixRow& row : load_matrix().rows) {
+    tested.insert(row.method + " " + erase_params(row.path));
+  }
+  TestServer server;
+  std::size_t routes = 0;
+  for (const Route& route : server.app().router().routes()) {
+    ++routes;
+    EXPECT_TRUE(tested.contains(route.method + " " + erase_params(route.pattern)))
+        << route.method << " " << route.pattern << " is missing from tests/access_matrix.tsv";
+  }
+  EXPECT_GE(routes, 20u);
 }
 
 }  // namespace

@@ -47,6 +47,7 @@ class App {
   // Stop taking new requests (graceful shutdown): they get 503.
   void start_draining() { draining_ = true; }
   int in_flight() const { return in_flight_.load(); }
+  const Router& router() const { return router_; }
 
  private:
   Response dispatch(Request& req, std::size_t& route_index);
