@@ -60,6 +60,9 @@ struct Principal {
   std::vector<RoleAssignment> roles;
   RoleAssignment active;
   std::string csrf_token;
+  // Digest of the session token this principal came from ("" outside a
+  // session, e.g. the command line).
+  std::string session_digest;
   long long idle_expires_at = 0;  // unix ms
 
   // Permission of the active role only.

@@ -196,6 +196,11 @@ class DbAuth : public ::testing::Test {
     return v;
   }
 
+  void exec(const std::string& sql) {
+    auto conn = tdb.db().connect();
+    conn.session() << sql;
+  }
+
   long long audit_count(const std::string& action) {
     audit::Query q;
     q.action = action;
@@ -292,7 +297,15 @@ TEST_F(DbAuth, FiveFailuresLockTheAccountForFifteenMinutes) {
   auto right = auth->login("zhang", kPassword, "127.0.0.1");
   ASSERT_FALSE(right.ok());
   EXPECT_EQ(right.error().code, core::errc::kLocked);
+  EXPECT_EQ(right.error().message, "账号已锁定，请15分钟后再试");
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM sessions"), 0);
+
+  // The message counts down what is left, in whole minutes rounded up.
+  exec("UPDATE users SET locked_until = " + std::to_string(db::now_unix_ms() + 61 * 1000) +
+       " WHERE id = " + std::to_string(id));
+  auto later = auth->login("zhang", kPassword, "127.0.0.1");
+  ASSERT_FALSE(later.ok());
+  EXPECT_EQ(later.error().message, "账号已锁定，请2分钟后再试");
 }
 
 TEST_F(DbAuth, AnAdministratorCanUnlock) {
@@ -605,6 +618,8 @@ TEST_F(DbAuth, ChangingOwnPasswordShowsAtOnceDespiteTheCache) {
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_TRUE(created->must_change_password) << "an administrator's password must be changed";
   std::string token = login_ok("newbie", "Initial@2026x").token;
+  std::string elsewhere = login_ok("newbie", "Initial@2026x").token;  // e.g. another browser
+  ASSERT_TRUE(auth->authenticate(elsewhere).ok());                    // now cached
   auto who = auth->authenticate(token);
   ASSERT_TRUE(who.ok());
   EXPECT_TRUE(who->must_change_password);
@@ -625,6 +640,8 @@ TEST_F(DbAuth, ChangingOwnPasswordShowsAtOnceDespiteTheCache) {
   auto after = auth->authenticate(token);
   ASSERT_TRUE(after.ok()) << "changing one's own password keeps the session";
   EXPECT_FALSE(after->must_change_password) << "the cached session must be re-read";
+  EXPECT_FALSE(auth->authenticate(elsewhere).ok())
+      << "other sessions on the old password end with the change";
   EXPECT_FALSE(auth->login("newbie", "Initial@2026x", "127.0.0.1").ok());
   login_ok("newbie", "Changed@2026x");
   EXPECT_EQ(audit_count("auth.change_password"), 1);

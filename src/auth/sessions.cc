@@ -35,6 +35,8 @@ constexpr const char* kSelectSession =
 constexpr const char* kTouchSession =
     "UPDATE sessions SET last_seen_at = :at WHERE token_hash = :h";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE token_hash = :h";
+constexpr const char* kDeleteOtherSessions =
+    "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :h";
 constexpr const char* kSetActiveRole =
     "UPDATE sessions SET active_role_id = :r WHERE token_hash = :h";
 constexpr const char* kSetPassword =
@@ -52,6 +54,15 @@ std::string random_token() {
 
 std::string token_digest(const std::string& token) {
   return audit::digest("session:" + token);
+}
+
+// Whole minutes, rounded up: 30 s left reads "1 分钟", never "0".
+std::string minutes_text(long long ms) {
+  return std::to_string(std::max(1LL, (ms + 59999) / 60000));
+}
+
+core::Error locked_error(long long remaining_ms) {
+  return {core::errc::kLocked, "账号已锁定，请" + minutes_text(remaining_ms) + "分钟后再试", ""};
 }
 
 core::Error bad_credentials() {
@@ -135,14 +146,14 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
   }
   audit::Actor actor{id, username, "", ""};
   if (locked_until > now) {
-    return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
+    return locked_error(locked_until - now);
   }
   if (!verify_password(password, hash)) {
     db::Transaction tx(conn);
     conn.session() << kCountFailure, soci::use(id), soci::use(now);
     conn.session() << kSelectFailures, soci::use(id), soci::into(failed), soci::into(locked_until);
     if (locked_until > now) {  // locked by a parallel guess since it was read
-      return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
+      return locked_error(locked_until - now);
     }
     bool lock = failed >= settings_.max_failed_logins;
     if (lock) {
@@ -153,7 +164,10 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
                   {actor, lock ? "auth.lock" : "auth.login_failed", "user:" + std::to_string(id),
                    "failures=" + std::to_string(failed), "", ""});
     tx.commit();
-    if (lock) return core::Error{core::errc::kLocked, "密码错误次数过多，账号已锁定15分钟", ""};
+    if (lock)
+      return core::Error{core::errc::kLocked,
+                         "密码错误次数过多，账号已锁定" + minutes_text(settings_.lock_ms) + "分钟",
+                         ""};
     return bad_credentials();
   }
   if (status != "active") return core::Error::forbidden("账号已停用，请联系管理员");
@@ -172,7 +186,7 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
     conn.session() << kRecordSuccess, soci::use(now), soci::use(id), soci::use(now);
     conn.session() << kSelectLock, soci::use(id), soci::into(locked_until);
     if (locked_until > now) {
-      return core::Error{core::errc::kLocked, "账号已锁定，请15分钟后再试", ""};
+      return locked_error(locked_until - now);
     }
     conn.session() << kInsertSession, soci::use(digest), soci::use(id), soci::use(role_id),
         soci::use(csrf), soci::use(now), soci::use(now), soci::use(client_ip);
@@ -186,6 +200,7 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
     tx.commit();
   }
   result.principal = make_principal(*user, role_id, csrf);
+  result.principal.session_digest = digest;
   result.principal.idle_expires_at = now + settings_.idle_timeout_ms;
   return result;
 }
@@ -234,6 +249,7 @@ core::Result<Principal> AuthService::authenticate(const std::string& token) {
     seen = now;
   }
   Principal p = make_principal(*user, role_id, csrf);
+  p.session_digest = digest;
   p.idle_expires_at = seen + settings_.idle_timeout_ms;
   if (settings_.session_cache_ms > 0) {
     std::unique_lock lock(cache_mu_);
@@ -295,6 +311,9 @@ core::Status AuthService::change_password(const Principal& who, const std::strin
   long long now = db::now_unix_ms();
   db::Transaction tx(conn);
   conn.session() << kSetPassword, soci::use(encoded), soci::use(now), soci::use(who.user_id);
+  // Whoever else holds a session on the old password is signed out; the
+  // session that made the change stays.
+  conn.session() << kDeleteOtherSessions, soci::use(who.user_id), soci::use(who.session_digest);
   audit::append(conn, {who.actor(), "auth.change_password", "user:" + std::to_string(who.user_id),
                        "", "", ""});
   tx.commit();
