@@ -162,6 +162,9 @@ Page list(db::Database& db, const Query& q) {
     }
     where += ")";
   }
+  // Plain integers, so written into the SQL rather than bound as text.
+  if (q.from_ms) where += " AND at >= " + std::to_string(*q.from_ms);
+  if (q.until_ms) where += " AND at < " + std::to_string(*q.until_ms);
   int page_size = std::clamp(q.page_size, 1, 200);
   int page = std::max(q.page, 1);
   auto conn = db.connect();

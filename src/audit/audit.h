@@ -62,10 +62,12 @@ struct Page {
   long long total = 0;
 };
 struct Query {
-  std::string username;  // exact, empty = all
-  std::string action;    // prefix, empty = all
+  std::string username;                         // exact, empty = all
+  std::string action;                           // prefix, empty = all
   std::vector<std::string> region_scope_roots;  // entries whose region is one of these or below;
                                                 // empty = no filter
+  std::optional<long long> from_ms;             // at >= from_ms (unix ms)
+  std::optional<long long> until_ms;            // at < until_ms
   int page = 1;
   int page_size = 20;
 };

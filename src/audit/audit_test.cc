@@ -330,6 +330,24 @@ TEST_F(DbAuditList, RegionScopeIsASubtree) {
   EXPECT_EQ(list(tdb.db(), query("", "auth.", {"330782001000"})).total, 2);
 }
 
+TEST_F(DbAuditList, TimeRangeIncludesTheStartAndExcludesTheEnd) {
+  // Spread the nine entries one hour apart, oldest first.
+  const long long base = 1767196800000;  // 2026-01-01 00:00 in Shanghai
+  exec("UPDATE audit_log SET at = " + std::to_string(base) +
+       " + (id - (SELECT MIN(id) FROM audit_log)) * 3600000");
+  Query q;
+  q.from_ms = base + 2 * 3600000;
+  q.until_ms = base + 5 * 3600000;
+  Page page = list(tdb.db(), q);
+  EXPECT_EQ(page.total, 3);
+  EXPECT_EQ(actions(q), (std::vector<std::string>{"auth.login", "user.update", "auth.login"}));
+  q.until_ms.reset();
+  EXPECT_EQ(list(tdb.db(), q).total, 7);
+  q.from_ms.reset();
+  q.until_ms = base;
+  EXPECT_EQ(list(tdb.db(), q).total, 0);
+}
+
 TEST_F(DbAuditList, Pages) {
   Page p1 = list(tdb.db(), query("", "", {}, 1, 4));
   Page p3 = list(tdb.db(), query("", "", {}, 3, 4));

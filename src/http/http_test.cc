@@ -2,6 +2,9 @@
 // metrics, role switching, shutdown.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/datetime.h"
 #include "db/soci.h"
 #include "support/test_server.h"
 
@@ -11,7 +14,9 @@ namespace {
 using nlohmann::json;
 using testing::TestServer;
 
-json body_of(const testing::HttpResult& r) { return json::parse(r.body, nullptr, false); }
+json body_of(const testing::HttpResult& r) {
+  return json::parse(r.body, nullptr, false);
+}
 
 TEST(DbHttp, LoginSetsAStrictHttpOnlyCookieAndReturnsTheSession) {
   TestServer s;
@@ -44,7 +49,8 @@ TEST(DbHttp, WrongPasswordAndUnknownUserGetTheSameAnswer) {
   s.add_user("zhang", "town_discipline", testing::kTownA);
   auto c = s.anonymous();
   auto wrong = c.post("/api/v1/auth/login", R"({"username":"zhang","password":"Wrong@Pass2026"})");
-  auto unknown = c.post("/api/v1/auth/login", R"({"username":"nobody","password":"Wrong@Pass2026"})");
+  auto unknown =
+      c.post("/api/v1/auth/login", R"({"username":"nobody","password":"Wrong@Pass2026"})");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong.body, unknown.body);
@@ -103,24 +109,46 @@ TEST(DbHttp, BadInputGetsClearFourHundreds) {
   EXPECT_EQ(too_big.status, 413);
   EXPECT_EQ(body_of(too_big)["error"]["code"], "too_large");
   // SQL and script in fields are just text that fails validation.
-  auto sql = c.post("/api/v1/users",
-                    R"({"username":"x'; DROP TABLE users; --","display_name":"<script>alert(1)</script>",)"
-                    R"("password":"Test@Pass2026","roles":[{"role":"town_agency","region_code":"330782001000"}]})");
+  auto sql = c.post(
+      "/api/v1/users",
+      R"({"username":"x'; DROP TABLE users; --","display_name":"<script>alert(1)</script>",)"
+      R"("password":"Test@Pass2026","roles":[{"role":"town_agency","region_code":"330782001000"}]})");
   EXPECT_EQ(sql.status, 400);
   EXPECT_EQ(body_of(sql)["error"]["field"], "username");
   EXPECT_EQ(c.get("/api/v1/users/abc").status, 404);
   EXPECT_EQ(c.get("/api/v1/users/99999").status, 404);
   EXPECT_EQ(c.get("/api/v1/nope").status, 404);
   EXPECT_EQ(c.request("DELETE", "/api/v1/users").status, 405);
-  auto weak = c.post("/api/v1/users",
-                     R"({"username":"weak","display_name":"弱","password":"abc",)"
-                     R"("roles":[{"role":"town_agency","region_code":"330782001000"}]})");
+  auto weak =
+      c.post("/api/v1/users", R"({"username":"weak","display_name":"弱","password":"abc",)"
+                              R"("roles":[{"role":"town_agency","region_code":"330782001000"}]})");
   EXPECT_EQ(weak.status, 400);
   EXPECT_EQ(body_of(weak)["error"]["field"], "password");
   EXPECT_EQ(body_of(weak)["error"]["message"],
             "密码至少10位，且需包含大写字母、小写字母、数字和符号中的三类");
+  auto bad_day = c.get("/api/v1/audit?from=2026-02-30");
+  EXPECT_EQ(bad_day.status, 400);
+  EXPECT_EQ(body_of(bad_day)["error"]["field"], "from");
+  EXPECT_EQ(body_of(bad_day)["error"]["message"], "日期不存在：2026-02-30");
   // The users table survived.
   EXPECT_EQ(c.get("/api/v1/users").status, 200);
+}
+
+TEST(DbHttp, AuditLogFiltersByShanghaiDays) {
+  TestServer s;
+  s.add_user("admin", "sys_admin", testing::kCounty);
+  auto day = [] {
+    return core::DateTime::from_unix_ms(db::now_unix_ms()).local_date().to_string();
+  };
+  std::string first = day();
+  auto c = s.login("admin");  // entries today: the account, the login
+  auto all = body_of(c.get("/api/v1/audit"));
+  std::string last = day();  // the same day unless the test ran across midnight
+  auto on_today = body_of(c.get("/api/v1/audit?from=" + first + "&to=" + last));
+  EXPECT_GE(on_today["total"].get<int>(), 1);
+  EXPECT_EQ(on_today["total"], all["total"]);
+  EXPECT_EQ(body_of(c.get("/api/v1/audit?to=2020-01-01"))["total"], 0);
+  EXPECT_EQ(body_of(c.get("/api/v1/audit?from=2099-01-01"))["total"], 0);
 }
 
 TEST(DbHttp, ResponsesCarrySecurityHeaders) {
@@ -141,19 +169,34 @@ TEST(DbHttp, HealthMetricsAndOpenApi) {
   c.get("/api/v1/nope");
   auto metrics = c.get("/metrics");
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find(R"(mingjing_http_requests_total{route="GET /api/v1/hello",status="200"} 1)"),
+  EXPECT_NE(metrics.body.find(
+                R"(mingjing_http_requests_total{route="GET /api/v1/hello",status="200"} 1)"),
             std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find(R"(route="unmatched",status="404"} 1)"), std::string::npos);
-  EXPECT_NE(metrics.body.find("mingjing_http_request_duration_seconds_bucket{route=\"GET /api/v1/hello\",le=\"+Inf\"} 1"),
+  EXPECT_NE(metrics.body.find("mingjing_http_request_duration_seconds_bucket{route=\"GET "
+                              "/api/v1/hello\",le=\"+Inf\"} 1"),
             std::string::npos);
   auto api = body_of(c.get("/api/v1/openapi.json"));
   ASSERT_TRUE(api.is_object());
   EXPECT_EQ(api["openapi"], "3.0.3");
-  // Every route the server has is described.
-  for (const char* path : {"/api/v1/auth/login", "/api/v1/users/{id}", "/api/v1/regions/{code}",
-                           "/api/v1/audit/verify", "/api/v1/users/{id}/unlock"}) {
-    EXPECT_TRUE(api["paths"].contains(path)) << path;
+  // Every route the server has is described, under its method.
+  for (const Route& route : s.app().router().routes()) {
+    std::string path;  // "/users/:id/unlock" → "/users/{id}/unlock"
+    for (std::size_t i = 0; i < route.pattern.size(); ++i) {
+      if (route.pattern[i] != ':') {
+        path += route.pattern[i];
+        continue;
+      }
+      std::size_t end = route.pattern.find('/', i);
+      if (end == std::string::npos) end = route.pattern.size();
+      path += "{" + route.pattern.substr(i + 1, end - i - 1) + "}";
+      i = end - 1;
+    }
+    std::string method = route.method;
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    EXPECT_TRUE(api["paths"].contains(path) && api["paths"][path].contains(method))
+        << route.method << " " << path << " is not in docs/openapi.json";
   }
 }
 
@@ -161,10 +204,12 @@ TEST(DbHttp, EachActionIsCheckedAgainstTheActiveRoleOnly) {
   TestServer s;
   // One person, two roles: discipline staff in town B and committee member
   // in a village of town A. Never the union of both.
-  auto u = s.users().create_system(
-      {"multi", "多角色", testing::kTestPassword,
-       {{0, "village_member", testing::kVillageA1, {}}, {0, "town_discipline", testing::kTownB, {}}}},
-      "test");
+  auto u = s.users().create_system({"multi",
+                                    "多角色",
+                                    testing::kTestPassword,
+                                    {{0, "village_member", testing::kVillageA1, {}},
+                                     {0, "town_discipline", testing::kTownB, {}}}},
+                                   "test");
   ASSERT_TRUE(u.ok());
   auto c = s.login("multi");
   auto me = body_of(c.get("/api/v1/auth/me"));
@@ -184,13 +229,13 @@ TEST(DbHttp, ANewAccountMustChangeItsPasswordFirst) {
   TestServer s;
   s.add_user("admin", "sys_admin", testing::kCounty);
   auto admin = s.login("admin");
-  auto created = admin.post("/api/v1/users", json{{"username", "newbie"},
-                                                  {"display_name", "新人"},
-                                                  {"password", "Initial@2026x"},
-                                                  {"roles",
-                                                   {{{"role", "town_discipline"},
-                                                     {"region_code", testing::kTownA}}}}}
-                                                 .dump());
+  auto created =
+      admin.post("/api/v1/users",
+                 json{{"username", "newbie"},
+                      {"display_name", "新人"},
+                      {"password", "Initial@2026x"},
+                      {"roles", {{{"role", "town_discipline"}, {"region_code", testing::kTownA}}}}}
+                     .dump());
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(body_of(created)["must_change_password"], true);
   auto c = s.login("newbie", "Initial@2026x");
@@ -232,8 +277,8 @@ TEST(DbHttp, LogoutEndsTheSessionAndClearsTheCookie) {
   auto out = c.post("/api/v1/auth/logout", "");
   EXPECT_EQ(out.status, 204);
   EXPECT_NE(out.set_cookies.at(0).find("Max-Age=0"), std::string::npos);
-  auto replay = s.anonymous().request("GET", "/api/v1/auth/me", "",
-                                      {{"Cookie", "mj_session=" + old_cookie}});
+  auto replay =
+      s.anonymous().request("GET", "/api/v1/auth/me", "", {{"Cookie", "mj_session=" + old_cookie}});
   EXPECT_EQ(replay.status, 401);
 }
 
@@ -241,13 +286,13 @@ TEST(DbHttp, StateChangesAreAuditedAndTheChainVerifies) {
   TestServer s;
   s.add_user("admin", "sys_admin", testing::kCounty);
   auto c = s.login("admin");
-  auto created = c.post("/api/v1/users", json{{"username", "lisi"},
-                                              {"display_name", "李四"},
-                                              {"password", testing::kTestPassword},
-                                              {"roles",
-                                               {{{"role", "town_agency"},
-                                                 {"region_code", testing::kTownA}}}}}
-                                             .dump());
+  auto created =
+      c.post("/api/v1/users",
+             json{{"username", "lisi"},
+                  {"display_name", "李四"},
+                  {"password", testing::kTestPassword},
+                  {"roles", {{{"role", "town_agency"}, {"region_code", testing::kTownA}}}}}
+                 .dump());
   ASSERT_EQ(created.status, 201);
   auto log = body_of(c.get("/api/v1/audit?action=user.create"));
   ASSERT_GE(log["total"].get<int>(), 1);

@@ -2,6 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit.h"
+#include "core/date.h"
+#include "core/datetime.h"
 #include "http/app.h"
 
 namespace mingjing::http {
@@ -14,6 +16,18 @@ void add_audit_routes(Router& r, Services& s) {
            audit::Query q;
            q.username = c.req.query_or("username", "");
            q.action = c.req.query_or("action", "");
+           // from/to are days in Shanghai time, both included.
+           for (const char* key : {"from", "to"}) {
+             std::string text = c.req.query_or(key, "");
+             if (text.empty()) continue;
+             auto day = core::Date::parse(text);
+             if (!day.ok()) return Response::error(core::Error::invalid(day.error().message, key));
+             if (std::string_view(key) == "from") {
+               q.from_ms = core::DateTime::from_local(*day).unix_ms();
+             } else {
+               q.until_ms = core::DateTime::from_local(day->add_days(1)).unix_ms();
+             }
+           }
            q.page = query_int(c.req, "page", 1, 1, 1000000);
            q.page_size = query_int(c.req, "page_size", 20, 1, 200);
            // Below county level, only entries made under roles in the caller's
@@ -27,11 +41,13 @@ void add_audit_routes(Router& r, Services& s) {
            auto page = audit::list(s.db, q);
            nlohmann::json items = nlohmann::json::array();
            for (const auto& e : page.items) {
+             auto region = s.regions.get(e.region_code);
              items.push_back({{"id", e.id},
                               {"at", format_time(e.at)},
                               {"username", e.username},
                               {"role", e.role},
                               {"region_code", e.region_code},
+                              {"region_name", region.ok() ? region->name : std::string()},
                               {"action", e.action},
                               {"target", e.target},
                               {"detail", e.detail},
@@ -47,11 +63,12 @@ void add_audit_routes(Router& r, Services& s) {
            }
            auto report = audit::verify(s.db);
            return Response::json(
-               200, {{"ok", report.ok},
-                     {"entries", report.entries},
-                     {"first_broken_id", report.first_broken_id ? nlohmann::json(*report.first_broken_id)
-                                                                 : nlohmann::json()},
-                     {"message", report.message}});
+               200,
+               {{"ok", report.ok},
+                {"entries", report.entries},
+                {"first_broken_id", report.first_broken_id ? nlohmann::json(*report.first_broken_id)
+                                                           : nlohmann::json()},
+                {"message", report.message}});
          }});
 }
 
