@@ -14,32 +14,22 @@
 
 #include "db/row.h"
 #include "db/soci.h"
+#include "support/region_fixture.h"
 #include "support/test_db.h"
 
 namespace mingjing::auth {
 namespace {
 
-constexpr const char* kCounty = "330782000000";
-constexpr const char* kTownA = "330782001000";
-constexpr const char* kTownB = "330782002000";
-constexpr const char* kVillageA1 = "330782001001";
-constexpr const char* kVillageA2 = "330782001002";
-constexpr const char* kVillageB1 = "330782002001";
+using testing::kCounty;
+using testing::kTownA;
+using testing::kTownB;
+using testing::kVillageA1;
+using testing::kVillageA2;
+using testing::kVillageB1;
 constexpr const char* kPassword = "Test@Pass2026";
 constexpr const char* kWrong = "Wrong@Pass2026";
 constexpr const char* kPolicyMessage =
     "密码至少10位，且需包含大写字母、小写字母、数字和符号中的三类";
-
-const char* kRegionsCsv =
-    "code,name,level,parent_code\n"
-    "330000000000,浙江省,province,\n"
-    "330700000000,金华市,city,330000000000\n"
-    "330782000000,义乌市,county,330700000000\n"
-    "330782001000,稠城街道,town,330782000000\n"
-    "330782002000,江东街道,town,330782000000\n"
-    "330782001001,江滨社区,village,330782001000\n"
-    "330782001002,下车门社区,village,330782001000\n"
-    "330782002001,青口社区,village,330782002000\n";
 
 const PasswordCost kFastCost{1, 8192};  // argon2id at its minimum cost: tests only
 
@@ -163,7 +153,7 @@ TEST(Roles, PrincipalUsesTheActiveRoleOnly) {
 class DbAuth : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto imported = regions.import_csv(kRegionsCsv, {});
+    auto imported = regions.import_csv(testing::kSmallRegionTreeCsv, {});
     ASSERT_TRUE(imported.ok()) << imported.error().message;
     ASSERT_EQ(imported->rejected, 0u);
     use(fast_settings());

@@ -1,8 +1,7 @@
 #include "http/api.h"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 namespace mingjing::http {
 
@@ -43,6 +42,13 @@ Response Response::json(int status, const nlohmann::json& body) {
   return r;
 }
 
+Response Response::json_text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 Response Response::no_content() {
   Response r;
   r.status = 204;
@@ -56,7 +62,9 @@ Response Response::error(const core::Error& e) {
   return json(status_for(e.code), {{"error", err}});
 }
 
-void Router::add(Route r) { routes_.push_back(std::move(r)); }
+void Router::add(Route r) {
+  routes_.push_back(std::move(r));
+}
 
 namespace {
 

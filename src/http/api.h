@@ -7,13 +7,12 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "auth/auth.h"
 #include "core/result.h"
@@ -24,7 +23,7 @@ struct Request {
   std::string method;  // upper case
   std::string path;    // decoded path without query
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> params;  // from the route pattern
+  std::map<std::string, std::string> params;                 // from the route pattern
   std::vector<std::pair<std::string, std::string>> headers;  // names lower case
   std::string body;
   std::string client_ip;
@@ -42,6 +41,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response json(int status, const nlohmann::json& body);
+  // Already serialised JSON (from JsonWriter).
+  static Response json_text(int status, std::string body);
   static Response no_content();
   // {"error":{"code","message","field"}} with the status from the one table.
   static Response error(const core::Error& e);
@@ -81,7 +82,9 @@ class Router {
                      std::map<std::string, std::string>& params, bool* method_mismatch) const;
   const std::vector<Route>& routes() const { return routes_; }
   // Index of a route in routes(), for metrics.
-  std::size_t index_of(const Route* r) const { return static_cast<std::size_t>(r - routes_.data()); }
+  std::size_t index_of(const Route* r) const {
+    return static_cast<std::size_t>(r - routes_.data());
+  }
 
  private:
   std::vector<Route> routes_;

@@ -134,6 +134,31 @@ TEST(DbHttp, BadInputGetsClearFourHundreds) {
   EXPECT_EQ(c.get("/api/v1/users").status, 200);
 }
 
+TEST(DbHttp, RegionDetailHasPathChildrenAndCounts) {
+  TestServer s;
+  s.add_user("town_admin", "town_admin", testing::kTownA);
+  auto c = s.login("town_admin");
+  auto brief = [](const char* code, const char* name, const char* level) {
+    return json{{"code", code}, {"name", name}, {"level", level}};
+  };
+  json expected = {
+      {"code", testing::kTownA},
+      {"name", "稠城街道"},
+      {"level", "town"},
+      {"parent_code", testing::kCounty},
+      {"path",
+       {brief("330000000000", "浙江省", "province"), brief("330700000000", "金华市", "city"),
+        brief(testing::kCounty, "义乌市", "county"), brief(testing::kTownA, "稠城街道", "town")}},
+      {"children",
+       {brief(testing::kVillageA1, "江滨社区", "village"),
+        brief(testing::kVillageA2, "下车门社区", "village")}},
+      {"counts", {{"town", 0}, {"village", 2}}}};
+  auto res = c.get(std::string("/api/v1/regions/") + testing::kTownA);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.headers["content-type"], "application/json; charset=utf-8");
+  EXPECT_EQ(body_of(res), expected);
+}
+
 TEST(DbHttp, AuditLogFiltersByShanghaiDays) {
   TestServer s;
   s.add_user("admin", "sys_admin", testing::kCounty);

@@ -2,19 +2,23 @@
 #include <nlohmann/json.hpp>
 
 #include "http/app.h"
+#include "http/json_writer.h"
 
 namespace mingjing::http {
 namespace {
 
-core::Error forbidden_region() { return core::Error::forbidden("无权访问该区域的数据"); }
+core::Error forbidden_region() {
+  return core::Error::forbidden("无权访问该区域的数据");
+}
 
 nlohmann::json node_json(regions::RegionService& regions, const regions::Region& r, int depth) {
   auto kids = regions.children(r.code);
-  nlohmann::json node = {{"code", r.code},
-                         {"name", r.name},
-                         {"level", std::string(core::to_string(r.level))},
-                         {"parent_code", r.parent_code.empty() ? nlohmann::json() : nlohmann::json(r.parent_code)},
-                         {"has_children", !kids.empty()}};
+  nlohmann::json node = {
+      {"code", r.code},
+      {"name", r.name},
+      {"level", std::string(core::to_string(r.level))},
+      {"parent_code", r.parent_code.empty() ? nlohmann::json() : nlohmann::json(r.parent_code)},
+      {"has_children", !kids.empty()}};
   if (depth > 0) {
     nlohmann::json children = nlohmann::json::array();
     for (const auto& k : kids) children.push_back(node_json(regions, k, depth - 1));
@@ -43,31 +47,31 @@ void add_region_routes(Router& r, Services& s) {
            if (!region.ok()) return Response::error(region.error());
            return Response::json(200, {{"nodes", {node_json(s.regions, *region, depth)}}});
          }});
+  // Written with JsonWriter: the detail is the most requested page of the
+  // back office and a JSON tree per call cost more than the request itself.
   r.add({"GET", "/api/v1/regions/:code", Access::kSession, [&s](Context& c) {
            auto region = visible(s, *c.principal, c.req.params["code"]);
            if (!region.ok()) return Response::error(region.error());
-           nlohmann::json path = nlohmann::json::array();
-           for (const auto& p : s.regions.path(region->code)) {
-             path.push_back({{"code", p.code},
-                             {"name", p.name},
-                             {"level", std::string(core::to_string(p.level))}});
-           }
-           nlohmann::json children = nlohmann::json::array();
-           for (const auto& k : s.regions.children(region->code)) {
-             children.push_back({{"code", k.code},
-                                 {"name", k.name},
-                                 {"level", std::string(core::to_string(k.level))}});
-           }
+           auto brief = [](JsonWriter& w, const regions::Region& x) {
+             w.begin_object().field("code", x.code).field("name", x.name);
+             w.field("level", core::to_string(x.level)).end_object();
+           };
+           JsonWriter w;
+           w.begin_object().field("code", region->code).field("name", region->name);
+           w.field("level", core::to_string(region->level));
+           w.key("parent_code").value_or_null(region->parent_code);
+           w.key("path").begin_array();
+           for (const auto& p : s.regions.path(region->code)) brief(w, p);
+           w.end_array().key("children").begin_array();
+           for (const auto& k : s.regions.children(region->code)) brief(w, k);
+           w.end_array();
            auto counts = s.regions.counts(region->code);
-           return Response::json(
-               200, {{"code", region->code},
-                     {"name", region->name},
-                     {"level", std::string(core::to_string(region->level))},
-                     {"parent_code",
-                      region->parent_code.empty() ? nlohmann::json() : nlohmann::json(region->parent_code)},
-                     {"path", path},
-                     {"children", children},
-                     {"counts", {{"town", counts.towns}, {"village", counts.villages}}}});
+           w.key("counts")
+               .begin_object()
+               .field("town", counts.towns)
+               .field("village", counts.villages);
+           w.end_object().end_object();
+           return Response::json_text(200, w.take());
          }});
 }
 

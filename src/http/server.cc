@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <restinio/all.hpp>
 #include <thread>
+#include <vector>
 
 namespace mingjing::http {
 namespace {
@@ -16,23 +18,40 @@ using Server = restinio::http_server_t<Traits>;
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 423: return "Locked";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 423:
+      return "Locked";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -42,7 +61,8 @@ Request to_request(const restinio::request_handle_t& rh) {
   req.method = h.method().c_str();
   auto path = restinio::utils::try_unescape_percent_encoding(h.path());
   req.path = path ? std::move(*path) : std::string(h.path());
-  auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(h.query());
+  auto query =
+      restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(h.query());
   if (query) {
     for (const auto& [k, v] : *query) req.query[std::string(k)] = std::string(v);
   }
@@ -61,7 +81,8 @@ restinio::request_handling_status_t respond(const restinio::request_handle_t& rh
   auto out = rh->create_response(restinio::http_status_line_t{
       restinio::http_status_code_t{static_cast<std::uint16_t>(res.status)},
       reason_phrase(res.status)});
-  if (!res.content_type.empty()) out.append_header(restinio::http_field::content_type, res.content_type);
+  if (!res.content_type.empty())
+    out.append_header(restinio::http_field::content_type, res.content_type);
   for (const auto& [k, v] : res.headers) out.append_header(k, v);
   out.set_body(res.body);
   return out.done();
@@ -90,6 +111,19 @@ core::Status serve(App& app, const ServerSettings& settings, std::function<void(
                       });
                 }};
 
+  // Bind here, on this thread, before any worker runs: restinio::run() binds
+  // on a pool thread, and a bind error that comes before the pool has marked
+  // itself started is lost, leaving the pool running with nothing to serve.
+  try {
+    server.open_sync();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen: {}", e.what());
+    return core::Error{core::errc::kUnavailable,
+                       "无法在 " + settings.bind + ":" + std::to_string(settings.port) +
+                           " 上监听（端口被占用或无权限）",
+                       "port"};
+  }
+
   std::atomic<bool> stopping{false};
   std::thread drainer;
   auto begin_shutdown = [&] {
@@ -97,7 +131,8 @@ core::Status serve(App& app, const ServerSettings& settings, std::function<void(
     spdlog::info("shutting down: waiting for {} request(s) in flight", app.in_flight());
     app.start_draining();
     drainer = std::thread([&] {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings.drain_seconds);
+      auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(settings.drain_seconds);
       while (app.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
@@ -128,19 +163,15 @@ core::Status serve(App& app, const ServerSettings& settings, std::function<void(
     arm();
   }
 
-  core::Status result;
-  try {
-    restinio::run(restinio::on_thread_pool(settings.threads, restinio::skip_break_signal_handling(),
-                                           server));
-  } catch (const std::exception& e) {
-    spdlog::error("server stopped: {}", e.what());
-    result = core::Error{core::errc::kUnavailable,
-                         "无法在 " + settings.bind + ":" + std::to_string(settings.port) +
-                             " 上监听（端口被占用或无权限）",
-                         "port"};
+  // initiate_shutdown() closes the server and stops the io_context, which
+  // returns every worker from run().
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < std::max<std::size_t>(settings.threads, 1); ++i) {
+    workers.emplace_back([&server] { server.io_context().run(); });
   }
+  for (auto& w : workers) w.join();
   if (drainer.joinable()) drainer.join();
-  return result;
+  return {};
 }
 
 }  // namespace mingjing::http

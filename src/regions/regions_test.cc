@@ -10,6 +10,7 @@
 
 #include "db/row.h"
 #include "db/soci.h"
+#include "support/region_fixture.h"
 #include "support/test_db.h"
 
 namespace mingjing::regions {
@@ -60,16 +61,7 @@ std::vector<std::string> describe(const ImportSummary& s) {
 }
 
 // A small tree: 浙江省 > 金华市 > 义乌市 > two towns > three villages.
-const char* kSmallTree =
-    "code,name,level,parent_code\n"
-    "330000000000,浙江省,province,\n"
-    "330700000000,金华市,city,330000000000\n"
-    "330782000000,义乌市,county,330700000000\n"
-    "330782001000,稠城街道,town,330782000000\n"
-    "330782002000,江东街道,town,330782000000\n"
-    "330782001001,江滨社区,village,330782001000\n"
-    "330782001002,下车门社区,village,330782001000\n"
-    "330782002001,商苑社区,village,330782002000\n";
+const char* kSmallTree = testing::kSmallRegionTreeCsv;
 
 class DbRegions : public ::testing::Test {
  protected:

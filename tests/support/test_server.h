@@ -1,6 +1,5 @@
 // Test support: the real HTTP server on a loopback port over a fresh test
-// database, with a small region tree (one county, towns A and B, a village
-// in each) and helpers to create and log in users.
+// database, with the small region tree of region_fixture.h and helpers to create and log in users.
 // Header-only: include it only from tests that link mingjing_http.
 #pragma once
 
@@ -16,26 +15,12 @@
 #include "http/server.h"
 #include "regions/regions.h"
 #include "support/http_client.h"
+#include "support/region_fixture.h"
 #include "support/test_db.h"
 
 namespace mingjing::testing {
 
-inline constexpr const char* kCounty = "330782000000";
-inline constexpr const char* kTownA = "330782001000";
-inline constexpr const char* kTownB = "330782002000";
-inline constexpr const char* kVillageA1 = "330782001001";
-inline constexpr const char* kVillageB1 = "330782002001";
 inline constexpr const char* kTestPassword = "Test@Pass2026";
-
-inline const char* kTestRegionsCsv =
-    "code,name,level,parent_code\n"
-    "330000000000,浙江省,province,\n"
-    "330700000000,金华市,city,330000000000\n"
-    "330782000000,义乌市,county,330700000000\n"
-    "330782001000,稠城街道,town,330782000000\n"
-    "330782002000,江东街道,town,330782000000\n"
-    "330782001001,江滨社区,village,330782001000\n"
-    "330782002001,青口社区,village,330782002000\n";
 
 class TestServer {
  public:
@@ -43,7 +28,7 @@ class TestServer {
       : regions_(db_.db()),
         auth_(db_.db(), regions_, settings),
         users_(db_.db(), regions_, settings.password_cost) {
-    auto imported = regions_.import_csv(kTestRegionsCsv, {});
+    auto imported = regions_.import_csv(kSmallRegionTreeCsv, {});
     if (!imported.ok() || imported->rejected) throw std::runtime_error("test regions");
     services_ = std::make_unique<http::Services>(http::Services{db_.db(), regions_, auth_, users_});
     app_ = std::make_unique<http::App>(
