@@ -753,6 +753,8 @@ TEST_F(DbAuth, NobodyGrantsRolesTheyMayNotGrant) {
   ASSERT_FALSE(wrong_level.ok());
   EXPECT_EQ(wrong_level.error().code, core::errc::kInvalidArgument);
   EXPECT_EQ(wrong_level.error().field, "roles");
+  EXPECT_EQ(wrong_level.error().message,
+            std::string(find_role("town_agency")->name) + "须在乡镇（街道）一级任职");
   auto unknown = users.create(admin, {"cun3", "村民", kPassword, {{0, "king", kTownA, {}}}});
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code, core::errc::kInvalidArgument);
@@ -774,6 +776,14 @@ TEST_F(DbAuth, CountyDepartmentsNeedAProgrammeScope) {
       admin, {"minzheng", "民政局", kPassword, {{0, "county_department", kCounty, {"a,b"}}}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "roles");
+
+  // Programmes belong to roles that work by programme only.
+  auto stray = users.create(
+      admin, {"jiwei", "纪委", kPassword, {{0, "county_discipline", kCounty, {"dibao"}}}});
+  ASSERT_FALSE(stray.ok());
+  EXPECT_EQ(stray.error().field, "roles");
+  EXPECT_EQ(stray.error().message,
+            std::string(find_role("county_discipline")->name) + "不按项目分工，无需指定项目");
 
   auto with = users.create(
       admin,

@@ -92,12 +92,15 @@ core::Status UserService::check_assignments(const Principal* who,
     auto region = regions_.get(r.region_code);
     if (!region.ok()) return core::Error::invalid("区域不存在：" + r.region_code, "roles");
     if (region->level != def->level) {
-      return core::Error::invalid(
-          std::string(def->name) + "须在" + std::string(core::to_string(def->level)) + "级区域任职",
-          "roles");
+      return core::Error::invalid(std::string(def->name) + "须在" +
+                                      std::string(core::chinese_name(def->level)) + "一级任职",
+                                  "roles");
     }
     if (def->needs_programme && r.programmes.empty()) {
       return core::Error::invalid(std::string(def->name) + "须指定负责的项目", "roles");
+    }
+    if (!def->needs_programme && !r.programmes.empty()) {
+      return core::Error::invalid(std::string(def->name) + "不按项目分工，无需指定项目", "roles");
     }
     for (const auto& p : r.programmes) {
       if (p.empty() || p.size() > 32 || p.find(',') != std::string::npos) {

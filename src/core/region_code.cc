@@ -35,6 +35,12 @@ std::string_view to_string(RegionLevel level) {
   return kLevelNames[static_cast<std::size_t>(level)];
 }
 
+std::string_view chinese_name(RegionLevel level) {
+  static constexpr std::array<std::string_view, 6> kChinese = {
+      "省", "市", "县（市、区）", "乡镇（街道）", "村（社区）", "村民小组"};
+  return kChinese[static_cast<std::size_t>(level)];
+}
+
 std::optional<RegionLevel> parse_region_level(std::string_view text) {
   for (std::size_t i = 0; i < kLevelNames.size(); ++i) {
     if (kLevelNames[i] == text) return static_cast<RegionLevel>(i);

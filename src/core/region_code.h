@@ -28,6 +28,8 @@ enum class RegionLevel { province, city, county, town, village, group };
 std::string_view to_string(RegionLevel level);
 // The inverse of to_string; nullopt for any other text (case-sensitive).
 std::optional<RegionLevel> parse_region_level(std::string_view text);
+// For messages: "省", "市", "县（市、区）", "乡镇（街道）", "村（社区）", "村民小组".
+std::string_view chinese_name(RegionLevel level);
 
 class RegionCode {
  public:

@@ -28,6 +28,8 @@ TEST(RegionLevelTest, Names) {
   EXPECT_EQ(to_string(RegionLevel::group), "group");
   EXPECT_EQ(parse_region_level("Village"), std::nullopt);
   EXPECT_EQ(parse_region_level("村"), std::nullopt);
+  EXPECT_EQ(chinese_name(RegionLevel::town), "乡镇（街道）");
+  EXPECT_EQ(chinese_name(RegionLevel::group), "村民小组");
   EXPECT_EQ(parse_region_level(""), std::nullopt);
 }
 
