@@ -161,6 +161,14 @@ class DbAuth : public ::testing::Test {
 
   void use(const Settings& s) { auth = std::make_unique<AuthService>(tdb.db(), regions, s); }
 
+  // Sessions stay cached for a minute: a test that sees a change at once
+  // shows the change dropped the cached session, not that the cache expired.
+  void use_long_session_cache() {
+    Settings s = fast_settings();
+    s.session_cache_ms = 60000;
+    use(s);
+  }
+
   long long add_user(const std::string& username, std::vector<RoleAssignment> roles,
                      const std::string& password = kPassword) {
     auto u = users.create_system({username, "测试" + username, password, std::move(roles)}, "test");
@@ -464,9 +472,7 @@ TEST_F(DbAuth, SessionsEndAtTheAbsoluteTimeoutWhateverTheActivity) {
 }
 
 TEST_F(DbAuth, LogoutEndsTheSessionAtOnceDespiteTheCache) {
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("zhang", "town_discipline", kTownA);
   std::string token = login_ok("zhang").token;
   std::string other = login_ok("zhang").token;
@@ -486,9 +492,7 @@ TEST_F(DbAuth, LogoutEndsTheSessionAtOnceDespiteTheCache) {
 }
 
 TEST_F(DbAuth, SwitchRoleTakesEffectAtOnceDespiteTheCache) {
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("dual", {{0, "town_admin", kTownA, {}}, {0, "village_member", kVillageB1, {}}});
   long long other_id = add_user("lisi", "town_agency", kTownB);
   LoginResult r = login_ok("dual");
@@ -529,9 +533,7 @@ TEST_F(DbAuth, SwitchRoleTakesEffectAtOnceDespiteTheCache) {
 }
 
 TEST_F(DbAuth, DisablingAUserEndsTheirSessionsDespiteTheCache) {
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("admin", "sys_admin", kCounty);
   long long id = add_user("zhang", "town_discipline", kTownA);
   Principal admin = login_ok("admin").principal;
@@ -545,9 +547,7 @@ TEST_F(DbAuth, DisablingAUserEndsTheirSessionsDespiteTheCache) {
 }
 
 TEST_F(DbAuth, ChangingAUsersRolesEndsTheirSessionsDespiteTheCache) {
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("admin", "sys_admin", kCounty);
   long long id = add_user("zhang", "town_discipline", kTownA);
   Principal admin = login_ok("admin").principal;
@@ -563,9 +563,7 @@ TEST_F(DbAuth, ChangingAUsersRolesEndsTheirSessionsDespiteTheCache) {
 }
 
 TEST_F(DbAuth, ResettingAPasswordEndsTheUsersSessionsDespiteTheCache) {
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("admin", "sys_admin", kCounty);
   long long id = add_user("zhang", "town_discipline", kTownA);
   LoginResult admin_login = login_ok("admin");
@@ -598,9 +596,7 @@ TEST_F(DbAuth, ResettingAPasswordEndsTheUsersSessionsDespiteTheCache) {
 }
 
 TEST_F(DbAuth, ChangingOwnPasswordShowsAtOnceDespiteTheCache) {
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("admin", "sys_admin", kCounty);
   Principal admin = login_ok("admin").principal;
   auto created = users.create(
@@ -642,9 +638,7 @@ TEST_F(DbAuth, ARequestInFlightDuringLogoutDoesNotReviveTheSession) {
   // put it back into the cache after logout cleared it. The other thread
   // marks accounts changed before each call so that every call reads the
   // database and refills the cache, which is where the race lies.
-  Settings s = fast_settings();
-  s.session_cache_ms = 60000;
-  use(s);
+  use_long_session_cache();
   add_user("zhang", "town_discipline", kTownA);
   int revived = 0;
   for (int round = 0; round < 20; ++round) {
