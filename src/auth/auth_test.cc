@@ -516,7 +516,7 @@ TEST_F(DbAuth, SwitchRoleTakesEffectAtOnceDespiteTheCache) {
   EXPECT_EQ(audit_count("auth.switch_role"), 1);
 
   // Another process reading the session from the database agrees.
-  AuthService fresh(tdb.db(), regions, s);
+  AuthService fresh(tdb.db(), regions, fast_settings());
   auto from_db = fresh.authenticate(r.token);
   ASSERT_TRUE(from_db.ok());
   EXPECT_EQ(from_db->active.id, member_role);
