@@ -18,7 +18,9 @@
 //       joins) and <name>_mask (the masked form shown to most roles)
 // Every table also has: row_id (surrogate key; "id" is the source
 // system's), record_key (the identifying columns as one text, UNIQUE:
-// re-importing a record updates it), import_id (the import that last wrote
+// re-importing a record updates it), row_digest (a keyed digest of the
+// record's values: sealed values differ on every write, so an unchanged
+// re-import is recognised by this digest and left alone), import_id (the import that last wrote
 // it), row_created_at, row_updated_at ("created_at" is a meetings column).
 #pragma once
 

@@ -132,7 +132,7 @@ class DbDatasets : public ::testing::Test {
 TEST_F(DbDatasets, EveryTableHasExactlyTheCataloguedColumns) {
   auto conn = tdb.db().connect();
   for (const auto& d : datasets()) {
-    std::vector<std::string> expected = {"row_id", "record_key"};
+    std::vector<std::string> expected = {"row_id", "record_key", "row_digest"};
     for (const auto& c : d.columns) {
       for (const auto& s : stored_columns(c)) expected.push_back(s);
     }

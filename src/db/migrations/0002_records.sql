@@ -27,6 +27,7 @@ CREATE INDEX imports_dataset ON imports(dataset, started_at);
 CREATE TABLE persons (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id_number_enc" TEXT NOT NULL,
   "id_number_bidx" TEXT NOT NULL,
   "id_number_mask" TEXT NOT NULL,
@@ -50,6 +51,7 @@ CREATE INDEX persons_phone ON persons("phone_bidx");
 CREATE TABLE deaths (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id_number_enc" TEXT NOT NULL,
   "id_number_bidx" TEXT NOT NULL,
   "id_number_mask" TEXT NOT NULL,
@@ -65,6 +67,7 @@ CREATE INDEX deaths_id_number ON deaths("id_number_bidx");
 CREATE TABLE officials (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id_number_enc" TEXT NOT NULL,
   "id_number_bidx" TEXT NOT NULL,
   "id_number_mask" TEXT NOT NULL,
@@ -86,6 +89,7 @@ CREATE INDEX officials_id_number ON officials("id_number_bidx");
 CREATE TABLE relatives (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id_number_enc" TEXT NOT NULL,
   "id_number_bidx" TEXT NOT NULL,
   "id_number_mask" TEXT NOT NULL,
@@ -104,6 +108,7 @@ CREATE INDEX relatives_relative_id_number ON relatives("relative_id_number_bidx"
 CREATE TABLE companies (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "uscc" TEXT NOT NULL,
   "name" TEXT NOT NULL,
   "legal_rep_id_number_enc" TEXT,
@@ -131,6 +136,7 @@ CREATE INDEX companies_phone ON companies("phone_bidx");
 CREATE TABLE shareholders (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "uscc" TEXT NOT NULL,
   "holder_id_number_enc" TEXT,
   "holder_id_number_bidx" TEXT,
@@ -151,6 +157,7 @@ CREATE INDEX shareholders_holder_uscc ON shareholders("holder_uscc");
 CREATE TABLE vehicles (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id_number_enc" TEXT NOT NULL,
   "id_number_bidx" TEXT NOT NULL,
   "id_number_mask" TEXT NOT NULL,
@@ -167,6 +174,7 @@ CREATE INDEX vehicles_id_number ON vehicles("id_number_bidx");
 CREATE TABLE properties (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id_number_enc" TEXT NOT NULL,
   "id_number_bidx" TEXT NOT NULL,
   "id_number_mask" TEXT NOT NULL,
@@ -184,6 +192,7 @@ CREATE INDEX properties_id_number ON properties("id_number_bidx");
 CREATE TABLE accounts (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "account_no_enc" TEXT NOT NULL,
   "account_no_bidx" TEXT NOT NULL,
   "account_no_mask" TEXT NOT NULL,
@@ -202,6 +211,7 @@ CREATE INDEX accounts_account_no ON accounts("account_no_bidx");
 CREATE TABLE bank_transactions (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "account_no_enc" TEXT NOT NULL,
   "account_no_bidx" TEXT NOT NULL,
@@ -226,6 +236,7 @@ CREATE INDEX bank_transactions_counterparty_account ON bank_transactions("counte
 CREATE TABLE projects (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "name" TEXT NOT NULL,
@@ -254,6 +265,7 @@ CREATE INDEX projects_winner_uscc ON projects("winner_uscc");
 CREATE TABLE bids (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "project_id" TEXT NOT NULL,
   "bidder_uscc" TEXT NOT NULL,
   "bidder_name" TEXT,
@@ -272,6 +284,7 @@ CREATE INDEX bids_bidder_uscc ON bids("bidder_uscc");
 CREATE TABLE payments (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "category" TEXT NOT NULL,
@@ -305,6 +318,7 @@ CREATE INDEX payments_project_id ON payments("project_id");
 CREATE TABLE payment_approvals (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "payment_id" TEXT NOT NULL,
   "step" TEXT NOT NULL,
   "approver_id_number_enc" TEXT,
@@ -323,6 +337,7 @@ CREATE INDEX payment_approvals_approver_id_number ON payment_approvals("approver
 CREATE TABLE meetings (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "kind" TEXT NOT NULL,
@@ -345,6 +360,7 @@ CREATE INDEX meetings_region ON meetings("village_code");
 CREATE TABLE leases (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "asset_name" TEXT NOT NULL,
@@ -375,6 +391,7 @@ CREATE INDEX leases_lessee_uscc ON leases("lessee_uscc");
 CREATE TABLE rent_due (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "lease_id" TEXT NOT NULL,
   "due_date" TEXT NOT NULL,
   "amount_due" BIGINT NOT NULL,
@@ -390,6 +407,7 @@ CREATE INDEX rent_due_lease_id ON rent_due("lease_id");
 CREATE TABLE labor (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "project_id" TEXT,
@@ -423,6 +441,7 @@ CREATE INDEX labor_payee_account ON labor("payee_account_bidx");
 CREATE TABLE subsidies (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "program_code" TEXT NOT NULL,
   "program_name" TEXT,
@@ -454,6 +473,7 @@ CREATE INDEX subsidies_account_no ON subsidies("account_no_bidx");
 CREATE TABLE seal_uses (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "used_at" BIGINT NOT NULL,
@@ -471,6 +491,7 @@ CREATE INDEX seal_uses_region ON seal_uses("village_code");
 CREATE TABLE disclosures (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "category" TEXT NOT NULL,
@@ -487,6 +508,7 @@ CREATE INDEX disclosures_region ON disclosures("village_code");
 CREATE TABLE complaints (
   row_id {{ID}},
   record_key TEXT NOT NULL UNIQUE,
+  row_digest TEXT NOT NULL,
   "id" TEXT NOT NULL,
   "village_code" TEXT NOT NULL REFERENCES regions(code),
   "category" TEXT,
