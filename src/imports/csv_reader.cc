@@ -64,6 +64,10 @@ bool is_valid_utf8(std::string_view s, bool allow_cut) {
 
 }  // namespace
 
+bool is_valid_utf8(std::string_view text) {
+  return is_valid_utf8(text, false);
+}
+
 Encoding detect_encoding(std::string_view head) {
   if (head.substr(0, 3) == "\xEF\xBB\xBF") return Encoding::kUtf8Bom;
   return is_valid_utf8(head, true) ? Encoding::kUtf8 : Encoding::kGb18030;

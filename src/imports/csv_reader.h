@@ -21,6 +21,10 @@ std::string_view to_string(Encoding e);
 // UTF-8, else GB18030 (a superset of GBK and GB2312).
 Encoding detect_encoding(std::string_view head);
 
+// True when `text` is entirely valid UTF-8 (no overlong forms, surrogates or
+// code points above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
 // Converts `bytes` to UTF-8. Fails with invalid_argument when the bytes are
 // not valid in `from` (so mojibake is never stored). Strips a UTF-8 BOM.
 core::Result<std::string> to_utf8(std::string_view bytes, Encoding from);
