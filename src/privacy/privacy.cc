@@ -155,17 +155,24 @@ core::Result<std::string> Vault::open_sealed(std::string_view sealed) const {
   return plain;
 }
 
-std::string Vault::blind_index(Kind kind, std::string_view normalised) const {
-  if (normalised.empty()) return {};
+std::string Vault::keyed_digest(std::uint8_t domain, std::string_view data) const {
   std::array<std::uint8_t, 16> digest{};
   crypto_generichash_state state;
   crypto_generichash_init(&state, index_key_.data(), index_key_.size(), digest.size());
-  const std::uint8_t domain = static_cast<std::uint8_t>(kind);
   crypto_generichash_update(&state, &domain, 1);
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(normalised.data()),
-                            normalised.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
+                            data.size());
   crypto_generichash_final(&state, digest.data(), digest.size());
   return to_hex(digest.data(), digest.size());
+}
+
+std::string Vault::blind_index(Kind kind, std::string_view normalised) const {
+  if (normalised.empty()) return {};
+  return keyed_digest(static_cast<std::uint8_t>(kind), normalised);
+}
+
+std::string Vault::fingerprint(std::string_view data) const {
+  return keyed_digest(0xFF, data);
 }
 
 }  // namespace mingjing::privacy

@@ -58,8 +58,15 @@ class Vault {
   // accounts drop blanks). Empty text gives empty.
   std::string blind_index(Kind kind, std::string_view normalised) const;
 
+  // 32 hex characters (BLAKE2b-128 keyed with the index subkey, in a domain
+  // of its own) over any bytes: a fingerprint of data that contains personal
+  // values, e.g. to tell whether a stored record changed, without storing
+  // anything that could be reversed by guessing.
+  std::string fingerprint(std::string_view data) const;
+
  private:
   Vault() = default;
+  std::string keyed_digest(std::uint8_t domain, std::string_view data) const;
   std::array<std::uint8_t, 32> seal_key_{};
   std::array<std::uint8_t, 32> index_key_{};
 };

@@ -90,6 +90,14 @@ TEST(Vault, BlindIndexIsStablePerKeyAndKind) {
   EXPECT_NE(ix, a.blind_index(Kind::account, "11010519491231002X"));
   EXPECT_NE(ix, a.blind_index(Kind::id_number, "110105194912310021"));
   EXPECT_EQ(a.blind_index(Kind::phone, ""), "");
+  // Fingerprints are keyed and live in their own domain.
+  EXPECT_EQ(a.fingerprint("row"), a2.fingerprint("row"));
+  EXPECT_NE(a.fingerprint("row"), b.fingerprint("row"));
+  EXPECT_NE(a.fingerprint("row"), a.fingerprint("row2"));
+  EXPECT_EQ(a.fingerprint("x").size(), 32u);
+  for (Kind k : {Kind::id_number, Kind::phone, Kind::account}) {
+    EXPECT_NE(a.fingerprint("x"), a.blind_index(k, "x"));
+  }
 }
 
 TEST_F(KeyFileTest, AMissingKeyFileIsCreatedPrivateAndReused) {
