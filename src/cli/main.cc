@@ -1,8 +1,9 @@
 // mingjing: one binary, many subcommands (see ../shared/spec/data-formats.md
 // for the stable ones).
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 
@@ -26,9 +27,9 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--db", demo_db, "Database URL");
 
   ImportOptions imp{db_url, "", "", false, ""};
-  auto* import_cmd = app.add_subcommand("import", "Import a dataset file (CSV)");
+  auto* import_cmd = app.add_subcommand("import", "Import a dataset file (CSV or .xlsx)");
   import_cmd->add_option("DATASET", imp.dataset, "Dataset name, e.g. regions")->required();
-  import_cmd->add_option("FILE", imp.file, "CSV file")->required();
+  import_cmd->add_option("FILE", imp.file, "CSV file, or .xlsx (first sheet)")->required();
   import_cmd->add_option("--db", imp.db_url, "Database URL");
   import_cmd->add_flag("--strict", imp.strict, "Reject the whole file on the first bad row");
   import_cmd->add_option("--errors", imp.errors_file, "Write rejected rows to this CSV file");
@@ -39,8 +40,7 @@ int main(int argc, char** argv) {
   auto* user_add = user_cmd->add_subcommand("add", "Create an account");
   user_add->add_option("USERNAME", add.username)->required();
   user_add->add_option("--name", add.display_name, "Display name")->required();
-  user_add->add_option("--role", add.roles, "ROLE@REGION[:programme,...] (repeatable)")
-      ->required();
+  user_add->add_option("--role", add.roles, "ROLE@REGION[:programme,...] (repeatable)")->required();
   user_add->add_option("--password", add.password, "Password (default: read from stdin)");
   user_add->add_option("--db", add.db_url, "Database URL");
   std::string passwd_user, passwd_password, passwd_db = db_url;

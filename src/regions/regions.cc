@@ -1,6 +1,5 @@
 #include "regions/regions.h"
 
-#include "db/soci.h"
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,7 +7,8 @@
 #include <unordered_map>
 
 #include "core/text.h"
-#include "imports/csv_reader.h"
+#include "db/soci.h"
+#include "imports/table_source.h"
 
 namespace mingjing::regions {
 
@@ -23,7 +23,9 @@ constexpr const char* kUpdate =
     "UPDATE regions SET name = :name, level = :level, parent_code = :parent, updated_at = :at "
     "WHERE code = :code";
 
-int rank(core::RegionLevel level) { return static_cast<int>(level); }
+int rank(core::RegionLevel level) {
+  return static_cast<int>(level);
+}
 
 }  // namespace
 
@@ -54,8 +56,7 @@ class Snapshot {
   std::vector<RegionCounts> tally;
 };
 
-RegionService::RegionService(db::Database& db, Settings settings)
-    : db_(db), settings_(settings) {}
+RegionService::RegionService(db::Database& db, Settings settings) : db_(db), settings_(settings) {}
 RegionService::~RegionService() = default;
 
 std::shared_ptr<const Snapshot> RegionService::snapshot() {
@@ -122,7 +123,9 @@ bool RegionService::within(const std::string& code, const std::string& scope_roo
   return false;
 }
 
-std::size_t RegionService::size() { return snapshot()->regions.size(); }
+std::size_t RegionService::size() {
+  return snapshot()->regions.size();
+}
 
 namespace {
 
@@ -157,13 +160,18 @@ bool valid_group_code(const std::string& code, const std::string& parent) {
 
 core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_text,
                                                       const ImportOptions& opts) {
-  imports::CsvReader reader(utf8_text);
-  auto header = reader.next();
+  auto source = imports::csv_source(utf8_text);
+  return import_table(*source, opts);
+}
+
+core::Result<ImportSummary> RegionService::import_table(imports::TableSource& source,
+                                                        const ImportOptions& opts) {
+  auto header = source.next();
   if (!header.ok()) return header.error();
   if (!header->has_value()) return core::Error::invalid("文件为空，缺少表头", "file");
   Columns cols;
   ImportSummary summary;
-  const auto& names = **header;
+  const auto& names = (*header)->cells;
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::string n = lower_trim(names[i]);
     if (i == 0 && n.rfind("\xEF\xBB\xBF", 0) == 0) n = n.substr(3);
@@ -180,7 +188,8 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
       summary.warnings.push_back("未知列已忽略：" + names[i]);
     }
   }
-  for (auto [idx, name] : {std::pair{cols.code, "code"}, {cols.name, "name"}, {cols.level, "level"}}) {
+  for (auto [idx, name] :
+       {std::pair{cols.code, "code"}, {cols.name, "name"}, {cols.level, "level"}}) {
     if (idx < 0) return core::Error::invalid(std::string("缺少必填列：") + name, name);
   }
 
@@ -203,13 +212,34 @@ core::Result<ImportSummary> RegionService::import_csv(const std::string& utf8_te
 
   // Pass 1: each row on its own.
   while (true) {
-    auto rec = reader.next();
+    auto rec = source.next();
     if (!rec.ok()) return rec.error();
     if (!rec->has_value()) break;
-    const auto& r = **rec;
-    if (r.size() == 1 && trim(r[0]).empty()) continue;  // blank line
+    const auto& r = (*rec)->cells;
+    if (r.size() == 1 && trim(r[0]).empty() && (*rec)->issues.empty()) continue;  // blank line
     ++summary.rows;
-    std::size_t line = reader.record_line();
+    std::size_t line = (*rec)->number;
+    // Cells the file holds but the source could not read (#N/A, a date
+    // serial that is no day) reject the row when the column is ours.
+    std::size_t unreadable = summary.errors.size();
+    for (const auto& issue : (*rec)->issues) {
+      for (auto [idx, name] : {std::pair{cols.code, "code"},
+                               {cols.name, "name"},
+                               {cols.level, "level"},
+                               {cols.parent, "parent_code"}}) {
+        if (idx >= 0 && static_cast<std::size_t>(idx) == issue.column) {
+          reject(line, name, issue.value, issue.reason);
+        }
+      }
+    }
+    if (summary.errors.size() != unreadable) {
+      if (opts.strict) {
+        const RowError& e = summary.errors[unreadable];
+        return core::Error::invalid(
+            "第" + std::to_string(e.row) + "行 " + e.column + "：" + e.reason, e.column);
+      }
+      continue;
+    }
     std::string code = field(r, cols.code), name = field(r, cols.name);
     std::string level_text = lower_trim(field(r, cols.level)), parent = field(r, cols.parent);
     auto level = core::parse_region_level(level_text);

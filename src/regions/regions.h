@@ -20,6 +20,10 @@
 #include "core/result.h"
 #include "db/database.h"
 
+namespace mingjing::imports {
+class TableSource;
+}  // namespace mingjing::imports
+
 namespace mingjing::regions {
 
 struct Region {
@@ -86,6 +90,12 @@ class RegionService {
   // rows go to `errors`. Fails as a whole when a required column is missing
   // or, with `strict`, on the first bad row.
   core::Result<ImportSummary> import_csv(const std::string& utf8_text, const ImportOptions& opts);
+  // The same from any table (CSV text or the first sheet of an .xlsx file,
+  // see imports/table_source.h). Row numbers in `errors` are the source's
+  // (CSV line, sheet row). A cell the source could not read (a formula error
+  // such as #N/A, an impossible date) rejects its row when it lies in one of
+  // the four columns.
+  core::Result<ImportSummary> import_table(imports::TableSource& source, const ImportOptions& opts);
 
  private:
   std::shared_ptr<const Snapshot> snapshot();

@@ -10,8 +10,11 @@
 
 #include "db/row.h"
 #include "db/soci.h"
+#include "imports/csv_reader.h"
+#include "imports/table_source.h"
 #include "support/region_fixture.h"
 #include "support/test_db.h"
+#include "support/xlsx_builder.h"
 
 namespace mingjing::regions {
 namespace {
@@ -423,6 +426,90 @@ TEST_F(DbRegions, StrictRefusesOnTheFirstBadRowAndWritesNothing) {
 
   // A clean file imports in strict mode.
   EXPECT_EQ(import_ok(kSmallTree, {.strict = true}).inserted, 8u);
+}
+
+// The small tree as the first sheet of a workbook, the way a county clerk
+// keeps it in Excel: Chinese headers, codes typed as numbers (one written in
+// exponent form), a blank row, then `extra` rows from sheet row 11 on.
+std::string small_tree_xlsx(const testing::TempDir& dir, const std::string& extra) {
+  std::string rows =
+      "<row r=\"1\"><c t=\"inlineStr\"><is><t>区划代码</t></is></c><c t=\"inlineStr\"><is>"
+      "<t>名称</t></is></c><c t=\"inlineStr\"><is><t>级别</t></is></c><c t=\"inlineStr\"><is>"
+      "<t>上级代码</t></is></c></row>";
+  imports::CsvReader csv(testing::kSmallRegionTreeCsv);
+  (void)csv.next();  // the CSV header
+  std::size_t number = 2;
+  while (true) {
+    auto rec = csv.next();
+    if (!rec.ok() || !rec->has_value()) break;
+    const auto& r = **rec;
+    std::string code = number == 2 ? "3.3E+11" : r[0];  // 330000000000
+    rows += "<row r=\"" + std::to_string(number++) + "\"><c><v>" + code +
+            "</v></c><c t=\"inlineStr\"><is><t>" + r[1] +
+            "</t></is></c><c t=\"inlineStr\"><is><t>" + r[2] + "</t></is></c>" +
+            (r[3].empty() ? "" : "<c><v>" + r[3] + "</v></c>") + "</row>";
+  }
+  rows += "<row r=\"10\"><c r=\"A10\" s=\"0\"/></row>" + extra;
+  imports::xlsx_test::Book book;
+  book.sheets.emplace_back("区划", "xl/worksheets/sheet1.xml", rows);
+  std::string path = dir.file("regions.xlsx");
+  imports::xlsx_test::write_zip(path, book.parts());
+  return path;
+}
+
+TEST_F(DbRegions, ImportsTheFirstSheetOfAWorkbook) {
+  testing::TempDir dir;
+  std::string path = small_tree_xlsx(
+      dir,
+      // Row 11: a formula error where the name should be; row 13: a bad code.
+      "<row r=\"11\"><c><v>330782002002</v></c><c t=\"e\"><v>#N/A</v></c><c t=\"inlineStr\">"
+      "<is><t>village</t></is></c></row>"
+      "<row r=\"13\"><c t=\"inlineStr\"><is><t>33078200200X</t></is></c><c t=\"inlineStr\">"
+      "<is><t>坏码</t></is></c><c t=\"inlineStr\"><is><t>village</t></is></c></row>");
+  auto table = imports::open_table_file(path, 1 << 20);
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  auto r = service.import_table(*table->source, {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->rows, 10u);
+  EXPECT_EQ(r->inserted, 8u);
+  EXPECT_EQ(r->rejected, 2u);
+  EXPECT_TRUE(r->warnings.empty());
+  EXPECT_EQ(describe(*r), (std::vector<std::string>{
+                              "11 name [#N/A] 单元格为公式错误值：#N/A",
+                              "13 code [33078200200X] 行政区划代码应为12位数字：33078200200X"}));
+  auto province = service.get("330000000000");
+  ASSERT_TRUE(province.ok());
+  EXPECT_EQ(province->name, "浙江省");
+  EXPECT_EQ(service.get(testing::kVillageB1)->parent_code, testing::kTownB);
+
+  // The same tree as CSV changes nothing: the sheet gave the same values.
+  auto again = import_ok(kSmallTree);
+  EXPECT_EQ(again.inserted, 0u);
+  EXPECT_EQ(again.updated, 0u);
+}
+
+TEST_F(DbRegions, StrictWorkbookStopsAtAnUnreadableCell) {
+  testing::TempDir dir;
+  std::string path = small_tree_xlsx(
+      dir, "<row r=\"12\"><c><v>330782002002</v></c><c t=\"e\"><v>#REF!</v></c></row>");
+  auto table = imports::open_table_file(path, 1 << 20);
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  auto r = service.import_table(*table->source, {.strict = true});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "第12行 name：单元格为公式错误值：#REF!");
+  EXPECT_EQ(r.error().field, "name");
+  EXPECT_EQ(stored(), 0);
+
+  // An error in a column the import does not use is no reason to refuse.
+  path = small_tree_xlsx(dir,
+                         "<row r=\"12\"><c><v>330782002002</v></c><c t=\"inlineStr\"><is>"
+                         "<t>新村</t></is></c><c t=\"inlineStr\"><is><t>village</t></is></c>"
+                         "<c r=\"F12\" t=\"e\"><v>#DIV/0!</v></c></row>");
+  table = imports::open_table_file(path, 1 << 20);
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  r = service.import_table(*table->source, {.strict = true});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->inserted, 9u);
 }
 
 TEST_F(DbRegions, ChineseHeaderAliasesAnyOrderAndBom) {

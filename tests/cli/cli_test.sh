@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests of the mingjing command line on a real database.
-#   cli_test.sh BINARY sqlite|postgresql
+#   cli_test.sh BINARY sqlite|postgresql XLSX_FROM_CSV
+# XLSX_FROM_CSV (tests/cli/xlsx_from_csv.cc) writes a CSV file as an .xlsx.
 # PostgreSQL needs MINGJING_TEST_PG_URL (an admin URL on a throw-away cluster).
 set -uo pipefail
 bin=$1
 backend=$2
+xlsx_from_csv=$3
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 server_pid=""
@@ -50,6 +52,31 @@ check "import summary" contains "$out" '"dataset":"regions","rows":2321,"inserte
 out=$("$bin" import regions "$regions" --db "$db")
 check "re-import changes nothing" contains "$out" '"rows":2321,"inserted":0,"updated":0,"rejected":0'
 check "regions stored" test "$(sql "SELECT COUNT(*) FROM regions")" = 2321
+
+# .xlsx: the first sheet of a workbook (codes typed as numbers, a second
+# sheet that is not read) gives the same rows, so nothing changes
+"$xlsx_from_csv" "$regions" "$work/regions.xlsx"
+check "xlsx written" test $? -eq 0
+out=$("$bin" import regions "$work/regions.xlsx" --db "$db")
+check "xlsx import exit 0" test $? -eq 0
+check "xlsx summary" contains "$out" '"dataset":"regions","rows":2321,"inserted":0,"updated":0,"rejected":0,"warnings":[]'
+check "xlsx encoding" contains "$out" '"encoding":"xlsx"'
+
+# .xlsx with a bad row: rejected into the report under its sheet row number
+printf 'code,name,level,parent_code\n330782001905,表格村,village,330782001000\n33078200190X,坏码,village,330782001000\n' >"$work/sheet.csv"
+"$xlsx_from_csv" "$work/sheet.csv" "$work/sheet.xlsx"
+out=$("$bin" import regions "$work/sheet.xlsx" --db "$db" --errors "$work/errors-xlsx.csv")
+check "xlsx bad rows exit 0" test $? -eq 0
+check "xlsx bad rows counted" contains "$out" '"rows":2,"inserted":1,"updated":0,"rejected":1'
+check "xlsx error report row" contains "$(cat "$work/errors-xlsx.csv")" "3,code,33078200190X,"
+check "xlsx row stored" test "$(sql "SELECT name FROM regions WHERE code='330782001905'")" = "表格村"
+
+# a file named .xlsx that is not one is refused: exit 2
+printf 'code,name,level\n' >"$work/fake.xlsx"
+"$bin" import regions "$work/fake.xlsx" --db "$db" >"$work/out" 2>"$work/err"
+check "fake xlsx exit 2" test $? -eq 2
+check "fake xlsx message" contains "$(cat "$work/err")" "文件不是有效的xlsx文件"
+check "fake xlsx json" contains "$(cat "$work/out")" '"error":{"code":"invalid_argument","message":"文件不是有效的xlsx文件","field":"file"}'
 
 # GBK file (Excel on Chinese Windows) is decoded, not stored as mojibake
 printf 'code,name,level,parent_code\n330782001001,\xbd\xad\xb1\xf5\xc9\xe7\xc7\xf8,village,330782001000\n' >"$work/gbk.csv"
