@@ -680,13 +680,17 @@ struct XlsxReader::Impl {
   Budget budget;
   std::string sheet_name;
   bool date1904 = false;
-  std::vector<std::string> shared;
+  // The shared strings, back to back in one buffer: string k ends at
+  // shared_end[k] (a million short strings cost their text and 8 bytes each).
+  std::string shared_text;
+  std::vector<std::uint64_t> shared_end;
   std::vector<NumberKind> styles;  // by cellXfs index
   std::unique_ptr<PartStream> sheet;
   std::unique_ptr<ElementScanner> rows;
   pugi::xml_document doc;
   std::size_t last_row = 0;
   bool done = false;
+  std::optional<core::Error> failed;  // next() keeps returning the first error
 
   std::optional<zip_uint64_t> locate(const std::string& name) const {
     zip_int64_t i = zip_name_locate(zip.get(), name.c_str(), ZIP_FL_NOCASE);
@@ -852,7 +856,14 @@ struct XlsxReader::Impl {
       if (!parsed) return not_xlsx(part + " 的XML格式错误");
       std::string text = string_item(doc.document_element());
       if (!is_valid_utf8(text)) return not_xlsx("共享字符串不是有效的 UTF-8 文本");
-      shared.push_back(std::move(text));
+      // Many tiny items must not cost more memory than the part's limit.
+      if (shared_text.size() + text.size() + 8 * (shared_end.size() + 1) >
+          limits.max_shared_strings_bytes) {
+        return too_large("xlsx文件中的共享字符串超过 " +
+                         size_text(limits.max_shared_strings_bytes) + " 上限");
+      }
+      shared_text += text;
+      shared_end.push_back(shared_text.size());
     }
     doc.reset();
     return {};
@@ -862,6 +873,13 @@ struct XlsxReader::Impl {
     std::uint64_t s = 0;
     if (!parse_uint(c.attribute("s").value(), s) || s >= styles.size()) return NumberKind::kNumber;
     return styles[s];
+  }
+
+  core::Result<std::optional<XlsxRow>> next() {
+    if (failed) return *failed;
+    auto row = next_row();
+    if (!row.ok()) failed = row.error();
+    return row;
   }
 
   core::Result<std::optional<XlsxRow>> next_row() {
@@ -924,10 +942,11 @@ struct XlsxReader::Impl {
         std::uint64_t k;
         if (!v) {
           // no value: an empty cell
-        } else if (!parse_uint(vtext, k) || k >= shared.size()) {
+        } else if (!parse_uint(vtext, k) || k >= shared_end.size()) {
           return core::Error::invalid(at + "共享字符串编号无效：" + std::string(vtext), "file");
         } else {
-          value = shared[k];
+          std::uint64_t begin = k == 0 ? 0 : shared_end[k - 1];
+          value = shared_text.substr(begin, shared_end[k] - begin);
         }
       } else if (type == "inlineStr") {
         pugi::xml_node is = child(c, "is");
@@ -1040,7 +1059,7 @@ core::Result<XlsxReader> XlsxReader::open_bytes(std::string bytes, const XlsxLim
 }
 
 core::Result<std::optional<XlsxRow>> XlsxReader::next() {
-  return impl_->next_row();
+  return impl_->next();
 }
 
 const std::string& XlsxReader::sheet_name() const {

@@ -2,9 +2,11 @@
 //
 // An .xlsx file is a zip archive of XML parts. XlsxReader finds the first
 // worksheet in workbook order (xl/workbook.xml and its relationships, never
-// simply "sheet1.xml"), loads the shared strings and the cell styles, and then
-// streams the worksheet: it inflates the part in chunks and parses one <row>
-// element at a time, so memory does not grow with the number of rows.
+// simply "sheet1.xml"; chart sheets are passed over, and so are hidden
+// sheets unless every worksheet is hidden: the first tab the user sees),
+// loads the shared strings and the cell styles, and then streams the
+// worksheet: it inflates the part in chunks and parses one <row> element at
+// a time, so memory does not grow with the number of rows.
 //
 // Cell values come back as UTF-8 text:
 //   shared (t="s"), inline (t="inlineStr") and formula (t="str") strings
@@ -18,10 +20,14 @@
 //   dates             numbers whose cell style is a date or time format
 //                     (built-in formats 14-22, 27-36, 45-47 and 50-58, or a
 //                     custom format with y/m/d/h/s outside quotes and
-//                     brackets) become "YYYY-MM-DD" for date formats,
+//                     brackets) become "YYYY-MM-DD" for date formats (a
+//                     fraction of a day is dropped, as Excel shows it),
 //                     "YYYY-MM-DD HH:MM:SS" for formats that show a time of
-//                     day as well, and "HH:MM:SS" for time-only formats on a
-//                     value below one day. The 1900 date system (serial 60,
+//                     day as well (rounded to the second), and "HH:MM:SS"
+//                     for time-only formats on a value below one day. The
+//                     format decides, as it decides what Excel shows: a
+//                     date-and-time format at midnight still gives
+//                     "2025-01-26 00:00:00". The 1900 date system (serial 60,
 //                     Excel's fictitious 1900-02-29, is refused) or, when the
 //                     workbook says date1904, the 1904 system.
 //                     ISO dates (t="d") come back the same way.
@@ -57,7 +63,8 @@ struct XlsxLimits {
   std::uint64_t max_uncompressed_bytes = 1024ull * 1024 * 1024;
   // Each part that is read whole: workbook, relationships, styles.
   std::uint64_t max_part_bytes = 32ull * 1024 * 1024;
-  // The shared-strings part (uncompressed); its strings are held in memory.
+  // The shared-strings part (uncompressed), and the memory its strings take
+  // once loaded (they are held for the whole read).
   std::uint64_t max_shared_strings_bytes = 256ull * 1024 * 1024;
   // Columns per row (Excel's own limit is 16384, column XFD).
   std::size_t max_columns = 16384;
@@ -102,7 +109,8 @@ class XlsxReader {
 
   // The next row present in the sheet, or nullopt at the end. Fails on
   // malformed sheet XML, a bad cell reference, too many columns, a row over
-  // max_row_bytes or the uncompressed limit, naming the row ("第N行").
+  // max_row_bytes or the uncompressed limit, naming the row ("第N行"); once
+  // it has failed it returns the same error again.
   core::Result<std::optional<XlsxRow>> next();
 
   // The name of the sheet being read, as shown on its tab.

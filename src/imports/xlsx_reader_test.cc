@@ -482,6 +482,51 @@ TEST(XlsxReader, TooManyColumns) {
       "第2行：列数超过上限（10列）");
 }
 
+TEST(XlsxReader, ErrorsAreSticky) {
+  testing::TempDir dir;
+  auto reader = open_book(
+      dir, one_sheet("<row r=\"1\"><c r=\"1A\"/></row><row r=\"2\"><c><v>2</v></c></row>"));
+  ASSERT_TRUE(reader);
+  auto first = reader->next();
+  ASSERT_FALSE(first.ok());
+  auto again = reader->next();
+  ASSERT_FALSE(again.ok()) << "a row after a failed one";
+  EXPECT_EQ(again.error().message, first.error().message);
+}
+
+TEST(XlsxReader, SharedStringsMemoryIsCapped) {
+  // A part of many tiny items: each costs its text and an 8-byte offset.
+  Book book = one_sheet("<row r=\"1\"><c t=\"s\"><v>999</v></c></row>");
+  for (int i = 0; i < 1000; ++i) book.shared.push_back("<t>ab</t>");
+  XlsxLimits limits;
+  limits.max_shared_strings_bytes = 64 * 1024;  // the part (~24 KB) fits
+  testing::TempDir dir;
+  auto reader = open_book(dir, book, limits);
+  ASSERT_TRUE(reader);
+  auto rows = read_rows(*reader);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].cells, (Cells{"ab"}));
+
+  limits.max_part_bytes = 1 << 20;
+  limits.max_shared_strings_bytes = 1000 * 10 - 1;  // 1000 x (2 + 8) bytes
+  std::string path = dir.file("strings.xlsx");
+  xlsx_test::write_zip(path, book.parts());
+  // The part itself is larger than that: refused before it is read.
+  auto e = open_error(path, limits);
+  EXPECT_EQ(e.code, core::errc::kTooLarge);
+  EXPECT_EQ(e.message.rfind("xlsx文件中的 xl/sharedStrings.xml 过大", 0), 0u) << e.message;
+  // Items packed so densely ("<si/>") that their offsets outgrow the part.
+  auto parts = book.parts();
+  std::string sst = "<sst xmlns=\"" + std::string(xlsx_test::kMainNs) + "\">";
+  for (int i = 0; i < 4000; ++i) sst += "<si/>";
+  parts["xl/sharedStrings.xml"] = sst + "</sst>";
+  xlsx_test::write_zip(path, parts);
+  limits.max_shared_strings_bytes = 31 * 1024;  // the part is ~20 KB; 4000 x 8 is 31.25 KB
+  e = open_error(path, limits);
+  EXPECT_EQ(e.code, core::errc::kTooLarge);
+  EXPECT_EQ(e.message, "xlsx文件中的共享字符串超过 31 KB 上限");
+}
+
 TEST(XlsxReader, RowTooLarge) {
   XlsxLimits limits;
   limits.max_row_bytes = 4096;
