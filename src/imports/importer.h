@@ -1,0 +1,67 @@
+// Importer: one file of one dataset into its table. Reads the header, maps it
+// onto the dataset (a missing required column refuses the file), validates
+// every row (cells, region existence, references to other datasets), and
+// writes the good rows through RecordStore, one transaction per batch. Bad
+// rows go into the summary's error list for the error report. Every run is
+// recorded in the `imports` table (file, digest, who, when, counts, status),
+// and each written record points at the run that last wrote it.
+//
+// Interrupted runs: a batch is committed whole or not at all, and the run
+// stays "running" in `imports`. Running the same file again finishes the job:
+// records already written are recognised by their keys and left alone.
+// Strict mode writes nothing unless every row is good.
+//
+// Thread-safety: one Importer per import; the Database and Vault are shared.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "db/database.h"
+#include "imports/datasets.h"
+#include "imports/table_source.h"
+#include "imports/validate.h"
+#include "privacy/privacy.h"
+
+namespace mingjing::imports {
+
+struct ImportOptions {
+  bool strict = false;
+  std::size_t batch_rows = 2000;
+  std::size_t max_rows = 2'000'000;     // data rows; more refuses the file
+  std::size_t max_errors_kept = 10000;  // all are counted, this many are listed
+  std::string file_name;                // for the record of the run
+  std::string file_sha256;
+  long long user_id = 0;  // 0: the command line
+  std::string username = "cli";
+};
+
+struct ImportSummary {
+  std::string dataset;
+  long long import_id = 0;
+  std::size_t rows = 0;  // data rows read
+  std::size_t inserted = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+  std::size_t rejected = 0;
+  std::vector<std::string> warnings;  // unknown columns, errors not listed
+  std::vector<RowError> errors;       // the first max_errors_kept
+};
+
+class Importer {
+ public:
+  Importer(db::Database& db, const privacy::Vault& vault) : db_(db), vault_(vault) {}
+
+  // Refuses the file as a whole (invalid_argument, field = column or
+  // "file") for a missing required column, an empty file, too many rows, a
+  // reader error, or, in strict mode, the first bad row.
+  core::Result<ImportSummary> run(const DatasetSpec& dataset, TableSource& source,
+                                  const ImportOptions& options);
+
+ private:
+  db::Database& db_;
+  const privacy::Vault& vault_;
+};
+
+}  // namespace mingjing::imports
