@@ -31,6 +31,7 @@ struct ImportOptions {
   std::string file;
   bool strict = false;
   std::string errors_file;
+  std::string key_file;  // empty: default_key_file(db_url)
 };
 int run_import(const ImportOptions& o);
 
@@ -38,7 +39,7 @@ struct UserAddOptions {
   std::string db_url;
   std::string username;
   std::string display_name;
-  std::string password;  // empty: read from stdin
+  std::string password;            // empty: read from stdin
   std::vector<std::string> roles;  // ROLE@REGION[:prog1,prog2]
 };
 int run_user_add(const UserAddOptions& o);
@@ -46,6 +47,11 @@ int run_user_passwd(const std::string& db_url, const std::string& username, std:
 int run_user_list(const std::string& db_url);
 
 int run_audit_verify(const std::string& db_url);
+
+// The personal-data key file when none is given: next to an SQLite
+// database ("x.db" → "x.key"), else ./mingjing.key. MINGJING_KEY overrides
+// any file (privacy/privacy.h).
+std::string default_key_file(const std::string& db_url);
 
 // Where the built front end and the API description are, when not given:
 // next to the binary's source tree or the working directory.

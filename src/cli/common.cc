@@ -21,6 +21,13 @@ std::unique_ptr<db::Database> open_database(const std::string& url) {
   return std::move(db.value());
 }
 
+std::string default_key_file(const std::string& db_url) {
+  const std::string prefix = "sqlite:";
+  if (db_url.rfind(prefix, 0) != 0) return "mingjing.key";
+  std::filesystem::path db_path = db_url.substr(prefix.size());
+  return db_path.replace_extension(".key").string();
+}
+
 namespace {
 
 std::string first_existing(const std::vector<std::filesystem::path>& candidates) {

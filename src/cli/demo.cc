@@ -72,8 +72,8 @@ int run_demo(const std::string& db_url) {
   std::cout << "演示县：义乌市（" << kDemoCounty << "），区划 " << regions.size() << " 个\n";
   std::cout << "演示账号（密码均为 " << kDemoPassword << "）：\n";
   for (const auto& a : accounts) {
-    auth::NewUser u{a.username, a.display_name, kDemoPassword,
-                    {{0, a.role, scope[a.level], a.programmes}}};
+    auth::NewUser u{
+        a.username, a.display_name, kDemoPassword, {{0, a.role, scope[a.level], a.programmes}}};
     auto created = users.create_system(u, "demo");
     if (!created.ok() && created.error().code != core::errc::kConflict) {
       std::cerr << "错误：创建 " << a.username << " 失败：" << created.error().message << "\n";

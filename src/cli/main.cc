@@ -26,13 +26,15 @@ int main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "Create a demo county with accounts for every role");
   demo_cmd->add_option("--db", demo_db, "Database URL");
 
-  ImportOptions imp{db_url, "", "", false, ""};
+  ImportOptions imp{db_url, "", "", false, "", ""};
   auto* import_cmd = app.add_subcommand("import", "Import a dataset file (CSV or .xlsx)");
   import_cmd->add_option("DATASET", imp.dataset, "Dataset name, e.g. regions")->required();
   import_cmd->add_option("FILE", imp.file, "CSV file, or .xlsx (first sheet)")->required();
   import_cmd->add_option("--db", imp.db_url, "Database URL");
   import_cmd->add_flag("--strict", imp.strict, "Reject the whole file on the first bad row");
   import_cmd->add_option("--errors", imp.errors_file, "Write rejected rows to this CSV file");
+  import_cmd->add_option("--key", imp.key_file,
+                         "Personal-data key file (default: next to an SQLite database)");
 
   auto* user_cmd = app.add_subcommand("user", "Manage accounts");
   user_cmd->require_subcommand(1);

@@ -130,6 +130,64 @@ check "demo again" test $? -eq 0
 check "demo accounts" contains "$(cat "$work/demo1")" "town_jw         镇纪委 · 稠城街道"
 check "demo users once" test "$(sql "SELECT COUNT(*) FROM users WHERE username='admin'")" = 1
 
+# Business datasets: import, error report, idempotent re-import, refusals
+key="$work/personal.key"
+printf 'id,village_code,name,category,estimated_amount,method\nP1,330782001001,江滨村道路,works,"1,000.50",direct\nP2,330782999999,不存在村,works,1,direct\nP3,330782001001,坏金额,works,-3,direct\n' >"$work/projects.csv"
+out=$("$bin" import projects "$work/projects.csv" --db "$db" --key "$key" --errors "$work/projects-errors.csv")
+check "dataset import exit 0" test $? -eq 0
+check "dataset summary" contains "$out" '{"dataset":"projects","rows":3,"inserted":1,"updated":0,"rejected":2,"warnings":[]'
+check "key file private" test "$(stat -c %a "$key")" = 600
+check "amount in fen" test "$(sql "SELECT estimated_amount FROM projects WHERE id='P1'")" = 100050
+report=$(cat "$work/projects-errors.csv")
+check "error report header" contains "$report" "row,column,value,reason,reason_en"
+check "error report region" contains "$report" "3,village_code,330782999999,区划代码不存在,no such region code"
+check "error report money" contains "$report" "4,estimated_amount,-3,金额不能为负数"
+out=$("$bin" import projects "$work/projects.csv" --db "$db" --key "$key")
+check "dataset re-import changes nothing" contains "$out" '"inserted":0,"updated":0,"rejected":2'
+check "dataset re-import unchanged" contains "$out" '"unchanged":1'
+printf 'id,village_code,name\nP9,330782001001,x\n' >"$work/short.csv"
+out=$("$bin" import projects "$work/short.csv" --db "$db" --key "$key")
+check "missing column exit 2" test $? -eq 2
+check "missing column named" contains "$out" '"field":"category"'
+out=$("$bin" import nosuch "$work/short.csv" --db "$db" --key "$key")
+check "unknown dataset exit 2" test $? -eq 2
+out=$("$bin" import projects "$work/projects.csv" --db "$db" --key "$key" --strict)
+check "strict exit 2" test $? -eq 2
+check "strict names the row" contains "$out" '第3行'
+
+# Personal data never reaches the database in plain text.
+printf 'id_number,name,village_code,phone\n11010519491231002X,张三,330782001001,13812341234\n' >"$work/persons.csv"
+out=$("$bin" import persons "$work/persons.csv" --db "$db" --key "$key")
+check "persons imported" contains "$out" '"inserted":1'
+check "id number masked" test "$(sql "SELECT id_number_mask FROM persons")" = "110105********002X"
+check "no plain id number" test "$(sql "SELECT COUNT(*) FROM persons WHERE id_number_enc LIKE '%19491231%'")" = 0
+if [[ $backend == sqlite ]]; then
+  check "no plain id in the file" bash -c "! grep -qa 11010519491231002X '$work/test.db' '$work/test.db-wal' 2>/dev/null"
+fi
+
+# kill -9 in the middle of a large import: whole batches or nothing, and a
+# second run finishes the job without duplicates.
+printf 'account_no,village_code\n6222021234567890123,330782001001\n' >"$work/accounts.csv"
+"$bin" import accounts "$work/accounts.csv" --db "$db" --key "$key" >/dev/null
+awk 'BEGIN{print "id,account_no,time,direction,amount,summary"; for(i=1;i<=300000;i++) printf "T%d,6222021234567890123,2025-03-01 10:%02d,out,%d.%02d,货款\n", i, i%60, i%5000, i%100}' >"$work/bt.csv"
+"$bin" import bank_transactions "$work/bt.csv" --db "$db" --key "$key" >/dev/null 2>&1 &
+import_pid=$!
+for _ in $(seq 200); do
+  n=$(sql "SELECT COUNT(*) FROM bank_transactions" 2>/dev/null || echo 0)
+  [[ ${n:-0} -gt 0 ]] && break
+  sleep 0.05
+done
+kill -9 "$import_pid"
+wait "$import_pid" 2>/dev/null
+partial=$(sql "SELECT COUNT(*) FROM bank_transactions")
+check "killed import left whole batches" test $((partial % 2000)) -eq 0
+check "killed import stopped early" test "$partial" -lt 300000
+check "killed run still marked running" test "$(sql "SELECT COUNT(*) FROM imports WHERE dataset='bank_transactions' AND status='running'")" = 1
+out=$("$bin" import bank_transactions "$work/bt.csv" --db "$db" --key "$key")
+check "re-run finishes" contains "$out" "\"rows\":300000,\"inserted\":$((300000 - partial)),\"updated\":0,\"rejected\":0"
+check "no duplicates" test "$(sql "SELECT COUNT(*) FROM bank_transactions")" = 300000
+check "no half rows" test "$(sql "SELECT COUNT(*) FROM bank_transactions WHERE amount IS NULL OR account_no_bidx IS NULL")" = 0
+
 # audit verify, then tamper with a row directly in the database
 out=$("$bin" audit verify --db "$db")
 check "audit verify ok" test $? -eq 0
