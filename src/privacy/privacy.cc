@@ -96,6 +96,7 @@ Vault Vault::from_key(const std::array<std::uint8_t, 32>& master_key) {
                              master_key.data());
   crypto_kdf_derive_from_key(v.index_key_.data(), v.index_key_.size(), kIndexSubkey, kContext,
                              master_key.data());
+  randombytes_buf(v.nonce_prefix_.data(), v.nonce_prefix_.size());
   return v;
 }
 
@@ -120,7 +121,10 @@ std::string Vault::seal(std::string_view plaintext) const {
   if (plaintext.empty()) return {};
   std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(box.data());
-  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+  static_assert(crypto_secretbox_NONCEBYTES == 24);
+  std::uint64_t n = nonce_counter_->fetch_add(1, std::memory_order_relaxed);
+  std::memcpy(nonce, nonce_prefix_.data(), nonce_prefix_.size());
+  std::memcpy(nonce + nonce_prefix_.size(), &n, sizeof n);
   crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
                         nonce, seal_key_.data());

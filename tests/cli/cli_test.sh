@@ -180,7 +180,7 @@ done
 kill -9 "$import_pid"
 wait "$import_pid" 2>/dev/null
 partial=$(sql "SELECT COUNT(*) FROM bank_transactions")
-check "killed import left whole batches" test $((partial % 2000)) -eq 0
+check "killed import left whole batches" test $((partial % 10000)) -eq 0
 check "killed import stopped early" test "$partial" -lt 300000
 check "killed run still marked running" test "$(sql "SELECT COUNT(*) FROM imports WHERE dataset='bank_transactions' AND status='running'")" = 1
 out=$("$bin" import bank_transactions "$work/bt.csv" --db "$db" --key "$key")
