@@ -40,6 +40,28 @@ int refuse(const std::string& dataset, const core::Error& e) {
   return 2;
 }
 
+// The rejected rows as CSV for Excel: row, column, value, reason and, where
+// the importer gives one, the English reason.
+template <typename RowErrors>
+void write_error_report(const std::string& path, const RowErrors& errors) {
+  std::ofstream err(path, std::ios::binary);
+  err << "\xEF\xBB\xBF"  // BOM: Excel opens it as UTF-8
+      << "row,column,value,reason,reason_en\n";
+  for (const auto& e : errors) {
+    err << e.row << ',' << csv_field(e.column) << ',' << csv_field(e.value) << ','
+        << csv_field(e.reason) << ',';
+    if constexpr (requires { e.reason_en; }) err << csv_field(e.reason_en);
+    err << "\n";
+  }
+}
+
+// The spec's summary keys first, in the spec's order, then our own.
+template <typename Summary>
+nlohmann::ordered_json summary_json(const std::string& dataset, const Summary& s) {
+  return {{"dataset", dataset},   {"rows", s.rows},         {"inserted", s.inserted},
+          {"updated", s.updated}, {"rejected", s.rejected}, {"warnings", s.warnings}};
+}
+
 // Hex SHA-256 of a file, read in pieces: the record of an import names the
 // exact file.
 std::string file_sha256(const std::string& path) {
@@ -84,24 +106,11 @@ int import_dataset(const ImportOptions& o, const imports::DatasetSpec& dataset) 
                                     " rejected=" + std::to_string(summary->rejected),
                                 "",
                                 options.file_sha256});
-  if (!o.errors_file.empty()) {
-    std::ofstream err(o.errors_file, std::ios::binary);
-    err << "\xEF\xBB\xBF"  // BOM: Excel opens it as UTF-8
-        << "row,column,value,reason,reason_en\n";
-    for (const auto& e : summary->errors) {
-      err << e.row << ',' << csv_field(e.column) << ',' << csv_field(e.value) << ','
-          << csv_field(e.reason) << ',' << csv_field(e.reason_en) << "\n";
-    }
-  }
-  nlohmann::ordered_json out = {{"dataset", o.dataset},
-                                {"rows", summary->rows},
-                                {"inserted", summary->inserted},
-                                {"updated", summary->updated},
-                                {"rejected", summary->rejected},
-                                {"warnings", summary->warnings},
-                                {"unchanged", summary->unchanged},
-                                {"encoding", std::string(table->encoding_name())},
-                                {"import_id", summary->import_id}};
+  if (!o.errors_file.empty()) write_error_report(o.errors_file, summary->errors);
+  nlohmann::ordered_json out = summary_json(o.dataset, *summary);
+  out["unchanged"] = summary->unchanged;
+  out["encoding"] = std::string(table->encoding_name());
+  out["import_id"] = summary->import_id;
   std::cout << out.dump() << "\n";
   return 0;
 }
@@ -128,22 +137,9 @@ int run_import(const ImportOptions& o) {
   regions::RegionService regions(*db);
   auto summary = regions.import_table(*table->source, {.strict = o.strict});
   if (!summary.ok()) return refuse(o.dataset, summary.error());
-  if (!o.errors_file.empty()) {
-    std::ofstream err(o.errors_file, std::ios::binary);
-    err << "\xEF\xBB\xBF"
-        << "row,column,value,reason\n";  // BOM: Excel opens it as UTF-8
-    for (const auto& e : summary->errors) {
-      err << e.row << ',' << csv_field(e.column) << ',' << csv_field(e.value) << ','
-          << csv_field(e.reason) << "\n";
-    }
-  }
-  nlohmann::ordered_json out = {{"dataset", o.dataset},
-                                {"rows", summary->rows},
-                                {"inserted", summary->inserted},
-                                {"updated", summary->updated},
-                                {"rejected", summary->rejected},
-                                {"warnings", summary->warnings},
-                                {"encoding", std::string(table->encoding_name())}};
+  if (!o.errors_file.empty()) write_error_report(o.errors_file, summary->errors);
+  nlohmann::ordered_json out = summary_json(o.dataset, *summary);
+  out["encoding"] = std::string(table->encoding_name());
   std::cout << out.dump() << "\n";
   return 0;
 }

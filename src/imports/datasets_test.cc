@@ -136,7 +136,8 @@ TEST_F(DbDatasets, EveryTableHasExactlyTheCataloguedColumns) {
     for (const auto& c : d.columns) {
       for (const auto& s : stored_columns(c)) expected.push_back(s);
     }
-    for (const char* c : {"import_id", "row_created_at", "row_updated_at"}) expected.emplace_back(c);
+    for (const char* c : {"import_id", "row_created_at", "row_updated_at"})
+      expected.emplace_back(c);
     std::string select;
     for (const auto& c : expected) select += (select.empty() ? "\"" : ", \"") + c + "\"";
     EXPECT_NO_THROW(conn.session() << "SELECT " + select + " FROM " + d.name + " WHERE 1 = 0")

@@ -10,41 +10,11 @@
 namespace mingjing::imports {
 namespace {
 
-constexpr std::size_t kLookupChunk = 500;
-
-privacy::Kind kind_of(ColumnType type) {
-  return type == ColumnType::phone     ? privacy::Kind::phone
-         : type == ColumnType::account ? privacy::Kind::account
-                                       : privacy::Kind::id_number;
-}
-
 std::unordered_set<std::string> region_codes(db::Connection& conn) {
   std::unordered_set<std::string> out;
   soci::rowset<std::string> rs = (conn.session().prepare << "SELECT code FROM regions");
   for (const auto& code : rs) out.insert(code);
   return out;
-}
-
-// Which of `keys` exist as record keys of `table`.
-std::unordered_set<std::string> existing_keys(db::Connection& conn, const std::string& table,
-                                              const std::vector<std::string>& keys) {
-  std::unordered_set<std::string> found;
-  for (std::size_t at = 0; at < keys.size(); at += kLookupChunk) {
-    std::size_t n = std::min(kLookupChunk, keys.size() - at);
-    std::string sql = "SELECT record_key FROM " + table + " WHERE record_key IN (";
-    for (std::size_t i = 0; i < n; ++i) sql += (i ? ",:k" : ":k") + std::to_string(i);
-    sql += ")";
-    std::string key;
-    soci::statement st(conn.session());
-    st.exchange(soci::into(key));
-    for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(keys[at + i]));
-    st.alloc();
-    st.prepare(sql);
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) found.insert(key);
-  }
-  return found;
 }
 
 std::string row_label(const RowError& e) {
@@ -117,10 +87,11 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
       for (std::size_t r = 0; r < batch.values.size(); ++r) {
         const Value& v = batch.values[r][c];
         if (v.is_null()) continue;
-        wanted[r] = is_personal(col.type) ? vault_.blind_index(kind_of(col.type), v.text) : v.text;
+        wanted[r] =
+            is_personal(col.type) ? vault_.blind_index(privacy_kind(col.type), v.text) : v.text;
         if (once.insert(wanted[r]).second) distinct.push_back(wanted[r]);
       }
-      auto found = existing_keys(conn, col.references, distinct);
+      auto found = stored_digests(conn, col.references, distinct);
       const DatasetSpec* target = find_dataset(col.references);
       for (std::size_t r = 0; r < batch.values.size(); ++r) {
         if (wanted[r].empty() || found.contains(wanted[r])) continue;

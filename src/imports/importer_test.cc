@@ -10,6 +10,7 @@
 #include <map>
 
 #include "db/soci.h"
+#include "support/region_fixture.h"
 #include "support/test_db.h"
 
 namespace mingjing::imports {
@@ -17,17 +18,7 @@ namespace {
 
 class DbImporter : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto conn = tdb.db().connect();
-    for (const char* sql :
-         {"INSERT INTO regions VALUES ('330782000000', '义乌市', 'county', NULL, 0)",
-          "INSERT INTO regions VALUES ('330782001000', '稠城街道', 'town', '330782000000', 0)",
-          "INSERT INTO regions VALUES ('330782001001', '江滨社区', 'village', '330782001000', 0)",
-          "INSERT INTO regions VALUES ('330782001002', '下车门社区', 'village', '330782001000', "
-          "0)"}) {
-      conn.session() << sql;
-    }
-  }
+  void SetUp() override { testing::seed_town_a(tdb.db()); }
 
   core::Result<ImportSummary> import(const char* dataset, std::string csv,
                                      ImportOptions options = {}) {

@@ -13,17 +13,6 @@ namespace {
 constexpr char kKeySeparator = '\x1f';
 constexpr std::size_t kLookupChunk = 500;
 
-privacy::Kind kind_of(ColumnType type) {
-  switch (type) {
-    case ColumnType::phone:
-      return privacy::Kind::phone;
-    case ColumnType::account:
-      return privacy::Kind::account;
-    default:
-      return privacy::Kind::id_number;
-  }
-}
-
 // One bound column of a bulk statement: values for every row, and whether
 // each is NULL.
 struct BulkColumn {
@@ -95,6 +84,35 @@ Layout layout_of(const DatasetSpec& d) {
 
 }  // namespace
 
+privacy::Kind privacy_kind(ColumnType type) {
+  return type == ColumnType::phone     ? privacy::Kind::phone
+         : type == ColumnType::account ? privacy::Kind::account
+                                       : privacy::Kind::id_number;
+}
+
+std::unordered_map<std::string, std::string> stored_digests(db::Connection& conn,
+                                                            const std::string& table,
+                                                            const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, std::string> out;
+  for (std::size_t at = 0; at < keys.size(); at += kLookupChunk) {
+    std::size_t n = std::min(kLookupChunk, keys.size() - at);
+    std::string sql = "SELECT record_key, row_digest FROM " + table + " WHERE record_key IN (";
+    for (std::size_t i = 0; i < n; ++i) sql += (i ? ",:k" : ":k") + std::to_string(i);
+    sql += ")";
+    std::string key, digest;
+    soci::statement st(conn.session());
+    st.exchange(soci::into(key));
+    st.exchange(soci::into(digest));
+    for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(keys[at + i]));
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) out[key] = digest;
+  }
+  return out;
+}
+
 std::string mask_personal(ColumnType type, const std::string& plaintext) {
   switch (type) {
     case ColumnType::id_number: {
@@ -118,7 +136,7 @@ std::string RecordStore::record_key(const DatasetSpec& d, const std::vector<Valu
       if (d.columns[c].name != d.key[k]) continue;
       const Value& v = row[c];
       if (v.kind == Value::Kind::text && is_personal(d.columns[c].type)) {
-        key += vault_.blind_index(kind_of(d.columns[c].type), v.text);
+        key += vault_.blind_index(privacy_kind(d.columns[c].type), v.text);
       } else if (v.kind == Value::Kind::text) {
         key += v.text;
       } else if (v.kind == Value::Kind::integer) {
@@ -172,32 +190,14 @@ WriteCounts RecordStore::write(db::Connection& conn, const DatasetSpec& d,
   }
 
   // What the table holds already.
-  std::unordered_map<std::string, std::string> stored;  // key → digest
+  std::vector<std::string> unique;
   {
-    std::vector<std::string> unique;
-    {
-      std::unordered_map<std::string, bool> once;
-      for (const auto& k : keys) {
-        if (once.emplace(k, true).second) unique.push_back(k);
-      }
-    }
-    for (std::size_t at = 0; at < unique.size(); at += kLookupChunk) {
-      std::size_t n = std::min(kLookupChunk, unique.size() - at);
-      std::string sql = "SELECT record_key, row_digest FROM " + d.name + " WHERE record_key IN (";
-      for (std::size_t i = 0; i < n; ++i) sql += (i ? ",:k" : ":k") + std::to_string(i);
-      sql += ")";
-      std::string key, digest;
-      soci::statement st(conn.session());
-      st.exchange(soci::into(key));
-      st.exchange(soci::into(digest));
-      for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(unique[at + i]));
-      st.alloc();
-      st.prepare(sql);
-      st.define_and_bind();
-      st.execute(false);
-      while (st.fetch()) stored[key] = digest;
+    std::unordered_map<std::string, bool> once;
+    for (const auto& k : keys) {
+      if (once.emplace(k, true).second) unique.push_back(k);
     }
   }
+  const auto stored = stored_digests(conn, d.name, unique);
 
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const std::string& key = keys[r];
@@ -251,7 +251,7 @@ WriteCounts RecordStore::write(db::Connection& conn, const DatasetSpec& d,
       if (is_personal(col.type)) {
         bool null = v.is_null();
         out[at++].add_text(null ? "" : vault_.seal(v.text), null);
-        out[at++].add_text(null ? "" : vault_.blind_index(kind_of(col.type), v.text), null);
+        out[at++].add_text(null ? "" : vault_.blind_index(privacy_kind(col.type), v.text), null);
         out[at++].add_text(null ? "" : mask_personal(col.type, v.text), null);
         continue;
       }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "db/database.h"
@@ -51,5 +52,13 @@ class RecordStore {
 
 // The masked form of a personal value for display ("330421********123X").
 std::string mask_personal(ColumnType type, const std::string& plaintext);
+
+// The blind-index domain of a personal column type.
+privacy::Kind privacy_kind(ColumnType type);
+
+// Which of `keys` are record keys of `table`, with their row digests.
+std::unordered_map<std::string, std::string> stored_digests(db::Connection& conn,
+                                                            const std::string& table,
+                                                            const std::vector<std::string>& keys);
 
 }  // namespace mingjing::imports

@@ -3,6 +3,9 @@
 // and B1 in town B. Real codes, so that the same tests read like the demo.
 #pragma once
 
+#include "db/database.h"
+#include "db/soci.h"
+
 namespace mingjing::testing {
 
 inline constexpr const char* kCounty = "330782000000";
@@ -22,5 +25,19 @@ inline constexpr const char* kSmallRegionTreeCsv =
     "330782001001,江滨社区,village,330782001000\n"
     "330782001002,下车门社区,village,330782001000\n"
     "330782002001,青口社区,village,330782002000\n";
+
+// The county, town A and its two villages written straight into the regions
+// table, for tests of business records that only need places to exist.
+inline void seed_town_a(db::Database& db) {
+  auto conn = db.connect();
+  for (const char* sql :
+       {"INSERT INTO regions VALUES ('330782000000', '义乌市', 'county', NULL, 0)",
+        "INSERT INTO regions VALUES ('330782001000', '稠城街道', 'town', '330782000000', 0)",
+        "INSERT INTO regions VALUES ('330782001001', '江滨社区', 'village', '330782001000', 0)",
+        "INSERT INTO regions VALUES ('330782001002', '下车门社区', 'village', '330782001000', "
+        "0)"}) {
+    conn.session() << sql;
+  }
+}
 
 }  // namespace mingjing::testing
