@@ -18,15 +18,15 @@ namespace mingjing::core {
 // The codes the whole program uses. http/ maps each to one status code.
 namespace errc {
 inline constexpr const char* kInvalidArgument = "invalid_argument";  // 400
-inline constexpr const char* kUnauthorized = "unauthorized";          // 401
-inline constexpr const char* kForbidden = "forbidden";                // 403
-inline constexpr const char* kNotFound = "not_found";                 // 404
-inline constexpr const char* kConflict = "conflict";                  // 409
-inline constexpr const char* kTooLarge = "too_large";                 // 413
-inline constexpr const char* kLocked = "locked";                      // 423
-inline constexpr const char* kRateLimited = "rate_limited";           // 429
-inline constexpr const char* kInternal = "internal";                  // 500
-inline constexpr const char* kUnavailable = "unavailable";            // 503
+inline constexpr const char* kUnauthorized = "unauthorized";         // 401
+inline constexpr const char* kForbidden = "forbidden";               // 403
+inline constexpr const char* kNotFound = "not_found";                // 404
+inline constexpr const char* kConflict = "conflict";                 // 409
+inline constexpr const char* kTooLarge = "too_large";                // 413
+inline constexpr const char* kLocked = "locked";                     // 423
+inline constexpr const char* kRateLimited = "rate_limited";          // 429
+inline constexpr const char* kInternal = "internal";                 // 500
+inline constexpr const char* kUnavailable = "unavailable";           // 503
 }  // namespace errc
 
 struct Error {
@@ -50,8 +50,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}   // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

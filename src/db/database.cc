@@ -2,13 +2,13 @@
 
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
-#include "db/soci.h"
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
 #include "db/migrations.h"
+#include "db/soci.h"
 
 namespace mingjing::db {
 namespace {
@@ -63,8 +63,9 @@ core::Result<std::string> pg_keyword_string(const std::string& url) {
     rest = rest.substr(0, q);
   }
   std::string_view authority = rest.substr(0, rest.find('/'));
-  std::string dbname =
-      rest.find('/') == std::string_view::npos ? "" : percent_decode(rest.substr(rest.find('/') + 1));
+  std::string dbname = rest.find('/') == std::string_view::npos
+                           ? ""
+                           : percent_decode(rest.substr(rest.find('/') + 1));
   std::string out;
   auto add = [&](const char* key, const std::string& v) {
     if (!v.empty()) out += std::string(out.empty() ? "" : " ") + key + "=" + pg_value(v);
@@ -74,7 +75,8 @@ core::Result<std::string> pg_keyword_string(const std::string& url) {
     authority = authority.substr(at + 1);
     auto colon = userinfo.find(':');
     add("user", percent_decode(userinfo.substr(0, colon)));
-    if (colon != std::string_view::npos) add("password", percent_decode(userinfo.substr(colon + 1)));
+    if (colon != std::string_view::npos)
+      add("password", percent_decode(userinfo.substr(colon + 1)));
   }
   std::string host(authority), port;
   if (auto colon = authority.rfind(':');

@@ -1,11 +1,11 @@
 #include "db/database.h"
 
 #include <gtest/gtest.h>
-#include "db/soci.h"
 
 #include <thread>
 
 #include "db/migrations.h"
+#include "db/soci.h"
 #include "support/test_db.h"
 
 namespace mingjing::db {

@@ -1,9 +1,10 @@
 #include "db/migrations.h"
 
-#include "db/soci.h"
 #include <spdlog/spdlog.h>
 
 #include <vector>
+
+#include "db/soci.h"
 
 namespace mingjing::db {
 namespace {

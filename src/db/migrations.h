@@ -4,9 +4,9 @@
 #pragma once
 
 #include <span>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "db/database.h"
 

@@ -4,7 +4,9 @@
 
 namespace mingjing::db {
 
-bool is_null(const soci::row& r, std::size_t i) { return r.get_indicator(i) == soci::i_null; }
+bool is_null(const soci::row& r, std::size_t i) {
+  return r.get_indicator(i) == soci::i_null;
+}
 
 long long get_int(const soci::row& r, std::size_t i) {
   if (is_null(r, i)) return 0;

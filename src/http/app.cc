@@ -82,7 +82,9 @@ App::App(Services services, AppSettings settings)
 
 App::~App() = default;
 
-std::string App::metrics_text() const { return metrics_->render(); }
+std::string App::metrics_text() const {
+  return metrics_->render();
+}
 
 void App::load_static() {
   namespace fs = std::filesystem;

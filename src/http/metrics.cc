@@ -50,8 +50,9 @@ std::string Metrics::render() const {
     for (std::size_t i = 0; i <= kBuckets.size(); ++i) {
       cumulative += slots_[r].buckets[i].load(std::memory_order_relaxed);
       std::string le = i < kBuckets.size() ? fmt::format("{}", kBuckets[i]) : "+Inf";
-      lines += fmt::format("mingjing_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                           labels_[r], le, cumulative);
+      lines += fmt::format(
+          "mingjing_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+          labels_[r], le, cumulative);
     }
     if (cumulative == 0) continue;
     out += lines;

@@ -29,8 +29,9 @@ nlohmann::json me_json(const auth::Principal& p, const auth::Settings& settings,
 }
 
 std::string session_cookie(const std::string& value, long long max_age_s, bool secure) {
-  return std::string(kCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age_s) + (secure ? "; Secure" : "");
+  return std::string(kCookie) + "=" + value +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
+         (secure ? "; Secure" : "");
 }
 
 std::string string_field(const nlohmann::json& body, const char* key) {

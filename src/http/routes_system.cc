@@ -1,9 +1,8 @@
 // Health, metrics, the OpenAPI document, and a JSON hello (the benchmark's
 // ceiling: the cheapest JSON the server can answer).
-#include "db/soci.h"
-
 #include <nlohmann/json.hpp>
 
+#include "db/soci.h"
 #include "http/app.h"
 
 namespace mingjing::http {
@@ -31,8 +30,9 @@ void add_system_routes(Router& r, Services& s, App& app, const std::string& open
            res.body = openapi;
            return res;
          }});
-  r.add({"GET", "/api/v1/hello", Access::kPublic,
-         [](Context&) { return Response::json(200, {{"message", "你好，明镜"}}); }});
+  r.add({"GET", "/api/v1/hello", Access::kPublic, [](Context&) {
+           return Response::json(200, {{"message", "你好，明镜"}});
+         }});
 }
 
 }  // namespace mingjing::http

@@ -47,7 +47,8 @@ std::string decode_chunked(const std::string& body) {
 }  // namespace
 
 HttpResult HttpClient::request(const std::string& method, const std::string& path,
-                               const std::string& body, std::map<std::string, std::string> headers) {
+                               const std::string& body,
+                               std::map<std::string, std::string> headers) {
   HttpResult result;
   int fd = connect_loopback(port_);
   if (fd < 0) return result;

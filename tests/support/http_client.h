@@ -9,7 +9,7 @@
 namespace mingjing::testing {
 
 struct HttpResult {
-  int status = 0;  // 0 when the connection failed
+  int status = 0;                              // 0 when the connection failed
   std::map<std::string, std::string> headers;  // lower-case names, last wins
   std::vector<std::string> set_cookies;
   std::string body;
@@ -19,8 +19,7 @@ class HttpClient {
  public:
   explicit HttpClient(int port) : port_(port) {}
   HttpResult request(const std::string& method, const std::string& path,
-                     const std::string& body = "",
-                     std::map<std::string, std::string> headers = {});
+                     const std::string& body = "", std::map<std::string, std::string> headers = {});
   HttpResult get(const std::string& path) { return request("GET", path); }
   HttpResult post(const std::string& path, const std::string& json) {
     return request("POST", path, json);

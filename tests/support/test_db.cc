@@ -1,13 +1,13 @@
 #include "support/test_db.h"
 
-#include "db/soci.h"
-
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
+
+#include "db/soci.h"
 
 namespace mingjing::testing {
 namespace {
@@ -82,6 +82,8 @@ std::unique_ptr<db::Database> TestDb::open_again() const {
   return std::move(opened.value());
 }
 
-std::string source_dir() { return MINGJING_SOURCE_DIR; }
+std::string source_dir() {
+  return MINGJING_SOURCE_DIR;
+}
 
 }  // namespace mingjing::testing
