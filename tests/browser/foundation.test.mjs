@@ -94,6 +94,21 @@ test('a county administrator creates a town account scoped to one town', async (
   assert.match(await row.innerText(), new RegExp(OWN_TOWN.name))
   await shot(page, 'admin-user-created')
 
+  // 17 accounts now: 10 on the first page, 7 on the second (the newest last).
+  const table = page.getByTestId('user-table')
+  const pager = page.locator('.mj-pagination')
+  await pager.locator('.el-pagination__sizes').click()
+  const resized = page.waitForResponse((r) => r.url().includes('/api/v1/users?') && r.url().includes('page_size=10'))
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '10' }).first().click()
+  await resized
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=user-table] tbody tr').length === 10)
+  const second = page.waitForResponse((r) => r.url().includes('/api/v1/users?') && r.url().includes('page=2'))
+  await pager.locator('.el-pager li', { hasText: '2' }).click()
+  await second
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=user-table] tbody tr').length === 7)
+  assert.match(await pager.innerText(), /共 17 条/)
+  assert.equal(await table.locator('tbody tr', { hasText: newUser.username }).count(), 1)
+
   // The creation is in the audit log.
   await page.getByTestId('menu-audit').click()
   await page.waitForURL(/\/system\/audit$/)
