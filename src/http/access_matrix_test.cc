@@ -109,6 +109,7 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       replace_all(path, "{villageB1}", testing::kVillageB1);
       replace_all(path, "{userA}", std::to_string(user_a));
       replace_all(path, "{userB}", std::to_string(user_b));
+      replace_all(path, "{dataset}", "projects");
       nlohmann::json body;
       if (row.body == "new_user_townA" || row.body == "new_user_townB") {
         body = {{"username", "new_" + std::to_string(++created)},

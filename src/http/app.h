@@ -75,6 +75,7 @@ void add_auth_routes(Router& r, Services& s, const AppSettings& settings);
 void add_region_routes(Router& r, Services& s);
 void add_user_routes(Router& r, Services& s);
 void add_audit_routes(Router& r, Services& s);
+void add_record_routes(Router& r, Services& s);
 
 // Shared JSON shapes.
 nlohmann::json role_json(const auth::RoleAssignment& a, regions::RegionService& regions);

@@ -6,6 +6,8 @@
 
 #include "core/datetime.h"
 #include "db/soci.h"
+#include "imports/importer.h"
+#include "privacy/privacy.h"
 #include "support/test_server.h"
 
 namespace mingjing::http {
@@ -157,6 +159,57 @@ TEST(DbHttp, RegionDetailHasPathChildrenAndCounts) {
   ASSERT_EQ(res.status, 200);
   EXPECT_EQ(res.headers["content-type"], "application/json; charset=utf-8");
   EXPECT_EQ(body_of(res), expected);
+}
+
+TEST(DbHttp, RecordsAreScopedToTheRoleAndPersonalDataIsMasked) {
+  TestServer s;
+  auto vault = privacy::Vault::from_key({});
+  imports::Importer importer(s.db(), vault);
+  auto load = [&](const char* dataset, std::string csv) {
+    auto source = imports::csv_source(std::move(csv));
+    auto r = importer.run(*imports::find_dataset(dataset), *source, {});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->rejected, 0u);
+  };
+  load("persons", std::string("id_number,name,village_code,phone\n") + "11010519491231002X,张三," +
+                      testing::kVillageA1 + ",13812341234\n" + "110105198001011238,李四," +
+                      testing::kVillageB1 + ",\n");
+  load("companies", "uscc,name,established_date\n91350100M000100Y43,某某建材有限公司,2020-05-01\n");
+  s.add_user("jw_a", "town_discipline", testing::kTownA);
+  s.add_user("jw_b", "town_discipline", testing::kTownB);
+  s.add_user("admin", "sys_admin", testing::kCounty);
+
+  auto a = s.login("jw_a").get("/api/v1/records/persons");
+  ASSERT_EQ(a.status, 200) << a.body;
+  json body = body_of(a);
+  ASSERT_EQ(body["total"], 1);
+  EXPECT_EQ(body["items"][0]["name"], "张三");
+  EXPECT_EQ(body["items"][0]["id_number"], "110105********002X");
+  EXPECT_EQ(body["items"][0]["phone"], "138****1234");
+  EXPECT_EQ(body["items"][0]["village_code"], testing::kVillageA1);
+  EXPECT_EQ(a.body.find("11010519491231002X"), std::string::npos);
+  EXPECT_EQ(a.body.find("13812341234"), std::string::npos);
+
+  json b = body_of(s.login("jw_b").get("/api/v1/records/persons"));
+  ASSERT_EQ(b["total"], 1);
+  EXPECT_EQ(b["items"][0]["name"], "李四");
+  EXPECT_TRUE(b["items"][0]["phone"].is_null());
+
+  auto admin = s.login("admin");
+  EXPECT_EQ(body_of(admin.get("/api/v1/records/persons"))["total"], 2);
+  json narrowed =
+      body_of(admin.get(std::string("/api/v1/records/persons?region=") + testing::kTownB));
+  ASSERT_EQ(narrowed["total"], 1);
+  EXPECT_EQ(narrowed["items"][0]["name"], "李四");
+  json companies = body_of(admin.get("/api/v1/records/companies"));
+  ASSERT_EQ(companies["total"], 1);
+  EXPECT_EQ(companies["items"][0]["established_date"], "2020-05-01");
+  EXPECT_EQ(s.login("jw_a").get("/api/v1/records/companies").status, 403);
+
+  json datasets = body_of(admin.get("/api/v1/datasets"));
+  ASSERT_EQ(datasets["items"].size(), 22u);
+  EXPECT_EQ(datasets["items"][0]["name"], "persons");
+  EXPECT_EQ(datasets["items"][0]["columns"][0]["aliases"][0], "身份证号");
 }
 
 TEST(DbHttp, AuditLogFiltersByShanghaiDays) {

@@ -1,5 +1,8 @@
 #include "http/json_writer.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace mingjing::http {
 namespace {
 
@@ -83,6 +86,15 @@ JsonWriter& JsonWriter::value(std::string_view text) {
 JsonWriter& JsonWriter::value(long long number) {
   before_value();
   out_ += std::to_string(number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  if (!std::isfinite(number)) return null();
+  before_value();
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, number);
+  out_.append(buf, ec == std::errc() ? end : buf);
   return *this;
 }
 

@@ -34,6 +34,7 @@ class JsonWriter {
   JsonWriter& value(long long number);
   JsonWriter& value(int number) { return value(static_cast<long long>(number)); }
   JsonWriter& value(bool flag);
+  JsonWriter& value(double number);  // shortest exact form; NaN and infinity as null
   JsonWriter& null();
   // A string, or null when empty.
   JsonWriter& value_or_null(std::string_view text) { return text.empty() ? null() : value(text); }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace mingjing::http {
@@ -61,6 +62,16 @@ TEST(JsonWriter, NestedObjectsAndArraysWithCommasInTheRightPlaces) {
                    {"empty_object", json::object()},
                    {"list", {1, "二", {{"k", 3}}, json::array()}}};
   EXPECT_EQ(parsed(w), expected);
+}
+
+TEST(JsonWriter, DoublesRoundTripAndNonFiniteIsNull) {
+  JsonWriter w;
+  w.begin_array().value(12.5).value(0.1).value(1e300).value(std::nan("")).end_array();
+  json j = parsed(w);
+  EXPECT_DOUBLE_EQ(j[0].get<double>(), 12.5);
+  EXPECT_DOUBLE_EQ(j[1].get<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(j[2].get<double>(), 1e300);
+  EXPECT_TRUE(j[3].is_null());
 }
 
 TEST(JsonWriter, ValueOrNullWritesNullForEmptyText) {

@@ -340,6 +340,40 @@ std::vector<DatasetSpec> build() {
 
 }  // namespace
 
+std::string_view to_string(ColumnType type) {
+  switch (type) {
+    case T::text:
+      return "text";
+    case T::enumeration:
+      return "enumeration";
+    case T::integer:
+      return "integer";
+    case T::decimal:
+      return "decimal";
+    case T::money:
+      return "money";
+    case T::boolean:
+      return "boolean";
+    case T::date:
+      return "date";
+    case T::datetime:
+      return "datetime";
+    case T::id_number:
+      return "id_number";
+    case T::phone:
+      return "phone";
+    case T::account:
+      return "account";
+    case T::uscc:
+      return "uscc";
+    case T::region:
+      return "region";
+    case T::reference:
+      return "reference";
+  }
+  return "text";
+}
+
 bool is_personal(ColumnType type) {
   return type == T::id_number || type == T::phone || type == T::account;
 }

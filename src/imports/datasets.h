@@ -47,6 +47,9 @@ enum class ColumnType {
   reference,  // the id of a record of ColumnSpec::references
 };
 
+// "text", "money", "id_number"…: the type's name in the API.
+std::string_view to_string(ColumnType type);
+
 // True for the types stored sealed with a blind index and a masked copy.
 bool is_personal(ColumnType type);
 

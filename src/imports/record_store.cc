@@ -1,10 +1,12 @@
 #include "imports/record_store.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
 #include "core/id_number.h"
 #include "core/mask.h"
+#include "db/row.h"
 #include "db/soci.h"
 
 namespace mingjing::imports {
@@ -59,24 +61,27 @@ struct Layout {
   std::vector<BulkColumn::Type> types;
 };
 
+// How a column type is stored and bound.
+BulkColumn::Type layout_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::money:
+    case ColumnType::integer:
+    case ColumnType::boolean:
+    case ColumnType::datetime:
+      return BulkColumn::Type::integer;
+    case ColumnType::decimal:
+      return BulkColumn::Type::real;
+    default:
+      return BulkColumn::Type::text;
+  }
+}
+
 Layout layout_of(const DatasetSpec& d) {
   Layout l;
   for (const auto& c : d.columns) {
     for (const auto& name : stored_columns(c)) {
       l.names.push_back(name);
-      switch (c.type) {
-        case ColumnType::money:
-        case ColumnType::integer:
-        case ColumnType::boolean:
-        case ColumnType::datetime:
-          l.types.push_back(BulkColumn::Type::integer);
-          break;
-        case ColumnType::decimal:
-          l.types.push_back(BulkColumn::Type::real);
-          break;
-        default:
-          l.types.push_back(BulkColumn::Type::text);
-      }
+      l.types.push_back(layout_type(c.type));
     }
   }
   return l;
@@ -313,6 +318,68 @@ WriteCounts RecordStore::write(db::Connection& conn, const DatasetSpec& d,
     st.execute(true);
   }
   return counts;
+}
+
+}  // namespace mingjing::imports
+
+namespace mingjing::imports {
+
+RecordPage list_records(db::Database& db, const DatasetSpec& d, const RecordFilter& filter) {
+  RecordPage page;
+  std::string select = "row_id";
+  for (const auto& c : d.columns) {
+    page.columns.push_back(c.name);
+    select += ", " + quoted(is_personal(c.type) ? c.name + "_mask" : c.name);
+  }
+  std::string where;
+  std::string prefix = filter.scope_prefix + "%";
+  bool scoped = !d.region_column.empty() && !filter.scope_prefix.empty();
+  if (scoped) where = " WHERE " + quoted(d.region_column) + " LIKE :p";
+  auto conn = db.connect();
+  if (scoped) {
+    conn.session() << "SELECT COUNT(*) FROM " + d.name + where, soci::use(prefix),
+        soci::into(page.total);
+  } else {
+    conn.session() << "SELECT COUNT(*) FROM " + d.name, soci::into(page.total);
+  }
+  int size = std::clamp(filter.page_size, 1, 200);
+  long long offset = static_cast<long long>(std::max(filter.page, 1) - 1) * size;
+  std::string sql = "SELECT " + select + " FROM " + d.name + where +
+                    " ORDER BY row_id DESC LIMIT " + std::to_string(size) + " OFFSET " +
+                    std::to_string(offset);
+  auto read = [&](soci::rowset<soci::row>& rs) {
+    for (const soci::row& r : rs) {
+      page.row_ids.push_back(db::get_int(r, 0));
+      std::vector<Value> values(d.columns.size());
+      for (std::size_t c = 0; c < d.columns.size(); ++c) {
+        std::size_t at = c + 1;
+        if (r.get_indicator(at) == soci::i_null) continue;
+        switch (layout_type(d.columns[c].type)) {
+          case BulkColumn::Type::integer:
+            values[c].kind = Value::Kind::integer;
+            values[c].integer = db::get_int(r, at);
+            break;
+          case BulkColumn::Type::real:
+            values[c].kind = Value::Kind::real;
+            values[c].real = r.get<double>(at);
+            break;
+          case BulkColumn::Type::text:
+            values[c].kind = Value::Kind::text;
+            values[c].text = db::get_text(r, at);
+            break;
+        }
+      }
+      page.rows.push_back(std::move(values));
+    }
+  };
+  if (scoped) {
+    soci::rowset<soci::row> rs = (conn.session().prepare << sql, soci::use(prefix));
+    read(rs);
+  } else {
+    soci::rowset<soci::row> rs = (conn.session().prepare << sql);
+    read(rs);
+  }
+  return page;
 }
 
 }  // namespace mingjing::imports
