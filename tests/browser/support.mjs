@@ -10,7 +10,7 @@
 //   MINGJING_TEST_PG_URL   admin URL of a throw-away PostgreSQL cluster
 import { spawn, execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
@@ -53,8 +53,9 @@ async function waitHealthy(url, child, log) {
   throw new Error(`server did not become healthy:\n${log()}`)
 }
 
-/** Creates the demo county in a fresh database and serves it. Returns {url, stop}. */
-export async function startDemoServer() {
+/** Creates the demo county in a fresh database, imports `seed` ([{dataset, csv}]) and serves it.
+ *  Returns {url, stop}. */
+export async function startDemoServer({ seed = [] } = {}) {
   const bin = env('MINGJING_BIN')
   const staticDir = env('MINGJING_STATIC', join(repo, 'web/dist'))
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`no built front end in ${staticDir}`)
@@ -72,6 +73,13 @@ export async function startDemoServer() {
     db = `sqlite:${join(work, 'demo.db')}`
   }
   execFileSync(bin, ['demo', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] })
+  for (const [i, { dataset, csv }] of seed.entries()) {
+    const file = join(work, `seed-${i}.csv`)
+    writeFileSync(file, csv)
+    execFileSync(bin, ['import', dataset, file, '--db', db, '--key', join(work, 'personal.key')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+  }
   const port = await freePort()
   let output = ''
   const child = spawn(bin, ['serve', '--db', db, '--bind', '127.0.0.1', '--port', String(port), '--static', staticDir], {

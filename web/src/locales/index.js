@@ -7,8 +7,9 @@ import system from './zh-CN/system.json'
 import region from './zh-CN/region.json'
 import audit from './zh-CN/audit.json'
 import dashboard from './zh-CN/dashboard.json'
+import data from './zh-CN/data.json'
 
-const messages = { common, auth, system, region, audit, dashboard }
+const messages = { common, auth, system, region, audit, dashboard, data }
 
 function lookup(node, parts) {
   if (parts.length === 0) return node

@@ -40,6 +40,12 @@ export const routes = [
         meta: { title: 'common.menu.regions', perm: 'region:region:read', menu: 'regions' },
       },
       {
+        path: 'data',
+        name: 'data',
+        component: () => import('@/views/data/index.vue'),
+        meta: { title: 'common.menu.data', perm: 'data:record:list', menu: 'data' },
+      },
+      {
         path: 'system/users',
         name: 'system-users',
         component: () => import('@/views/system/user/index.vue'),
