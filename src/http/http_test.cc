@@ -187,6 +187,7 @@ TEST(DbHttp, RecordsAreScopedToTheRoleAndPersonalDataIsMasked) {
   EXPECT_EQ(body["items"][0]["id_number"], "110105********002X");
   EXPECT_EQ(body["items"][0]["phone"], "138****1234");
   EXPECT_EQ(body["items"][0]["village_code"], testing::kVillageA1);
+  EXPECT_EQ(body["items"][0]["village_code_name"], "江滨社区");
   EXPECT_EQ(a.body.find("11010519491231002X"), std::string::npos);
   EXPECT_EQ(a.body.find("13812341234"), std::string::npos);
 

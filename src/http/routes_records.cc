@@ -95,6 +95,12 @@ void add_record_routes(Router& r, Services& s) {
              for (std::size_t k = 0; k < d->columns.size(); ++k) {
                w.key(d->columns[k].name);
                write_value(w, d->columns[k], page.rows[i][k]);
+               // Region codes come with their names ("village_code_name").
+               const imports::Value& v = page.rows[i][k];
+               if (d->columns[k].type == imports::ColumnType::region && !v.is_null()) {
+                 auto region = s.regions.get(v.text);
+                 w.field(d->columns[k].name + "_name", region.ok() ? region->name : "");
+               }
              }
              w.end_object();
            }

@@ -53,6 +53,7 @@ test('a town inspector sees the own town’s records, masked', async () => {
   assert.match(row, /张三/)
   assert.match(row, /110105\*{8}002X/)
   assert.match(row, /138\*{4}1234/)
+  assert.match(row, /江滨社区/)
   assert.doesNotMatch(await table.innerText(), /李四/)
   // Companies, vehicles and other county-wide registries are not offered.
   await page.getByTestId('data-dataset').click()
