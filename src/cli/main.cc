@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli/commands.h"
 
@@ -74,13 +75,22 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("mingjing"));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
 
-  if (*serve_cmd) return run_serve(serve);
-  if (*demo_cmd) return run_demo(demo_db);
-  if (*import_cmd) return run_import(imp);
-  if (*user_add) return run_user_add(add);
-  if (*user_passwd) return run_user_passwd(passwd_db, passwd_user, passwd_password);
-  if (*user_list) return run_user_list(list_db);
-  if (*audit_verify) return run_audit_verify(verify_db);
-  if (*migrate_cmd) return open_database(migrate_db) ? 0 : 1;
+  // Expected failures come back as statuses with Chinese messages; anything
+  // thrown (a lost database connection, a full disk) ends the command with
+  // a clear message and status 1 instead of an abort.
+  try {
+    if (*serve_cmd) return run_serve(serve);
+    if (*demo_cmd) return run_demo(demo_db);
+    if (*import_cmd) return run_import(imp);
+    if (*user_add) return run_user_add(add);
+    if (*user_passwd) return run_user_passwd(passwd_db, passwd_user, passwd_password);
+    if (*user_list) return run_user_list(list_db);
+    if (*audit_verify) return run_audit_verify(verify_db);
+    if (*migrate_cmd) return open_database(migrate_db) ? 0 : 1;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    std::cerr << "错误：操作未完成（" << e.what() << "）。已提交的部分保留，可修正后重新执行。\n";
+    return 1;
+  }
   return 2;
 }
