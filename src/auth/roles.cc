@@ -11,22 +11,30 @@ const std::vector<RoleDef>& catalogue() {
   // Administrators manage accounts in their subtree; discipline bodies read
   // everything in theirs, including the audit trail; everyone reads regions.
   // Business records: those who keep, approve or oversee them. County
-  // departments will see only their programmes' records (not yet), committee
+  // departments see and load only their programmes' subsidies; committee
   // members and information officers see what the village discloses.
+  // Importing: the system administrator (county registries), departments
+  // (their subsidies), town administrators and agencies and village
+  // bookkeepers (within their region).
   static const std::vector<RoleDef> roles = {
       {"sys_admin",
        "系统管理员",
        RegionLevel::county,
        false,
        {perm::kUserList, perm::kUserCreate, perm::kUserUpdate, perm::kRoleList, perm::kAuditList,
-        perm::kAuditVerify, perm::kRegionRead, perm::kRegionImport, perm::kRecordList}},
+        perm::kAuditVerify, perm::kRegionRead, perm::kRegionImport, perm::kRecordList,
+        perm::kRecordImport}},
       {"county_discipline",
        "县纪委监委",
        RegionLevel::county,
        false,
        {perm::kRoleList, perm::kAuditList, perm::kAuditVerify, perm::kRegionRead,
         perm::kRecordList}},
-      {"county_department", "县级部门", RegionLevel::county, true, {perm::kRegionRead}},
+      {"county_department",
+       "县级部门",
+       RegionLevel::county,
+       true,
+       {perm::kRegionRead, perm::kRecordList, perm::kRecordImport}},
       {"county_leader",
        "县级领导",
        RegionLevel::county,
@@ -37,7 +45,7 @@ const std::vector<RoleDef>& catalogue() {
        RegionLevel::town,
        false,
        {perm::kUserList, perm::kUserCreate, perm::kUserUpdate, perm::kRoleList, perm::kAuditList,
-        perm::kRegionRead, perm::kRecordList}},
+        perm::kRegionRead, perm::kRecordList, perm::kRecordImport}},
       {"town_discipline",
        "镇纪委",
        RegionLevel::town,
@@ -47,7 +55,7 @@ const std::vector<RoleDef>& catalogue() {
        "三资代理中心",
        RegionLevel::town,
        false,
-       {perm::kRegionRead, perm::kRecordList}},
+       {perm::kRegionRead, perm::kRecordList, perm::kRecordImport}},
       {"town_leader", "乡镇领导", RegionLevel::town, false, {perm::kRegionRead, perm::kRecordList}},
       {"village_secretary",
        "村党组织书记",
@@ -64,7 +72,7 @@ const std::vector<RoleDef>& catalogue() {
        "报账员",
        RegionLevel::village,
        false,
-       {perm::kRegionRead, perm::kRecordList}},
+       {perm::kRegionRead, perm::kRecordList, perm::kRecordImport}},
       {"supervision_director",
        "村监委会主任",
        RegionLevel::village,

@@ -21,6 +21,7 @@ inline constexpr std::string_view kAuditVerify = "audit:log:verify";
 inline constexpr std::string_view kRegionRead = "region:region:read";
 inline constexpr std::string_view kRegionImport = "region:region:import";
 inline constexpr std::string_view kRecordList = "data:record:list";
+inline constexpr std::string_view kRecordImport = "data:record:import";
 }  // namespace perm
 
 struct RoleDef {

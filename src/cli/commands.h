@@ -20,6 +20,7 @@ struct ServeOptions {
   int threads;
   std::string static_dir;
   bool secure_cookies;
+  std::string key_file;  // empty: default_key_file(db_url)
 };
 int run_serve(const ServeOptions& o);
 

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string db_url = "sqlite:./mingjing.db";
 
-  ServeOptions serve{db_url, "127.0.0.1", 8080, 2, "", false};
+  ServeOptions serve{db_url, "127.0.0.1", 8080, 2, "", false, ""};
   auto* serve_cmd = app.add_subcommand("serve", "Run the web application and its JSON API");
   serve_cmd->add_option("--db", serve.db_url, "Database URL (sqlite:PATH or postgresql://...)");
   serve_cmd->add_option("--bind", serve.bind, "Address to listen on");
@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "Worker threads")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--static", serve.static_dir, "Built front end (default: web/dist)");
   serve_cmd->add_flag("--secure-cookies", serve.secure_cookies, "Mark cookies Secure (TLS)");
+  serve_cmd->add_option("--key", serve.key_file,
+                        "Personal-data key file (default: next to an SQLite database)");
 
   std::string demo_db = db_url;
   auto* demo_cmd = app.add_subcommand("demo", "Create a demo county with accounts for every role");

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "http/app.h"
 #include "http/server.h"
+#include "privacy/privacy.h"
 #include "regions/regions.h"
 
 namespace mingjing::cli {
@@ -16,7 +17,12 @@ int run_serve(const ServeOptions& o) {
   regions::RegionService regions(*db);
   auth::AuthService auth(*db, regions, auth::Settings{});
   auth::UserService users(*db, regions, auth::Settings{}.password_cost);
-  http::Services services{*db, regions, auth, users};
+  auto vault = privacy::Vault::open(o.key_file.empty() ? default_key_file(o.db_url) : o.key_file);
+  if (!vault.ok()) {
+    std::cerr << "错误：" << vault.error().message << "\n";
+    return 1;
+  }
+  http::Services services{*db, regions, auth, users, &*vault};
   http::AppSettings app_settings{o.static_dir.empty() ? default_static_dir() : o.static_dir,
                                  o.secure_cookies, default_openapi_path()};
   http::App app(services, app_settings);

@@ -67,6 +67,19 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
   // Targets: one user managed in each town.
   long long user_a = server.add_user("target_a", "town_agency", testing::kTownA);
   long long user_b = server.add_user("target_b", "town_agency", testing::kTownB);
+  // An earlier web import by the town-A agency, with one rejected row.
+  long long import_a = 0;
+  {
+    auto conn = server.db().connect();
+    std::string sealed = server.vault().seal("bad");
+    conn.session() << "INSERT INTO imports (dataset, file_name, file_sha256, user_id, username, "
+                      "started_at, status, region_code) VALUES ('projects', 'p.csv', '', :u, "
+                      "'target_a', 0, 'done', :r) RETURNING id",
+        soci::use(user_a), soci::use(std::string(testing::kTownA)), soci::into(import_a);
+    conn.session() << "INSERT INTO import_errors (import_id, seq, file_row, column_name, "
+                      "value_enc, reason, reason_en) VALUES (:i, 0, 2, 'name', :v, 'x', 'x')",
+        soci::use(import_a), soci::use(sealed);
+  }
 
   struct Actor {
     std::string column;
@@ -110,7 +123,10 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       replace_all(path, "{userA}", std::to_string(user_a));
       replace_all(path, "{userB}", std::to_string(user_b));
       replace_all(path, "{dataset}", "projects");
+      replace_all(path, "{importA}", std::to_string(import_a));
+      replace_all(path, "{token}", "nosuchtoken");
       nlohmann::json body;
+      std::string raw;
       if (row.body == "new_user_townA" || row.body == "new_user_townB") {
         body = {{"username", "new_" + std::to_string(++created)},
                 {"display_name", "新用户"},
@@ -126,6 +142,12 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
             {"roles",
              {{{"role", "town_agency"},
                {"region_code", row.body == "update_userA" ? testing::kTownA : testing::kTownB}}}}};
+      } else if (row.body == "subsidies_csv") {
+        // An upload is the file itself, not JSON.
+        raw = std::string(
+                  "id,program_code,department,recipient_id_number,village_code,amount,"
+                  "paid_at\nS1,dibao,民政局,11010519491231002X,") +
+              testing::kVillageA1 + ",300.00,2025-03-01 10:00\n";
       } else if (row.body == "unknown_login") {
         body = {{"username", "no_such_user"}, {"password", testing::kTestPassword}};
       } else if (row.body == "reset_password") {
@@ -139,7 +161,10 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       } else {
         ASSERT_EQ(row.body, "-") << "unknown body template";
       }
-      auto res = actor.client->request(row.method, path, body.is_null() ? "" : body.dump());
+      auto res = actor.client->request(row.method, path,
+                                       !raw.empty()     ? raw
+                                       : body.is_null() ? ""
+                                                        : body.dump());
       EXPECT_EQ(res.status, row.expected[i])
           << row.method << " " << row.path << " as " << actor.column << ": " << res.body;
       // Every refusal is the JSON error shape, never an empty or HTML body.

@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -134,6 +135,24 @@ int query_int(const Request& req, const std::string& key, int fallback, int lo, 
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) return fallback;
   return std::clamp(v, lo, hi);
+}
+
+std::string attachment_disposition(const std::string& file_name) {
+  // An ASCII fallback for old clients, then the UTF-8 name (RFC 6266, 5987).
+  std::string ascii, encoded;
+  for (unsigned char c : file_name) {
+    bool plain = std::isalnum(c) || c == '.' || c == '-' || c == '_';
+    ascii += plain ? static_cast<char>(c) : '_';
+    if (plain) {
+      encoded += static_cast<char>(c);
+    } else {
+      static const char* hex = "0123456789ABCDEF";
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace mingjing::http

@@ -96,4 +96,8 @@ core::Result<nlohmann::json> parse_json_body(const Request& req);
 core::Result<long long> param_id(const Request& req, const std::string& name);
 int query_int(const Request& req, const std::string& key, int fallback, int lo, int hi);
 
+// A Content-Disposition value that downloads a file under `file_name`
+// (UTF-8, e.g. "银行流水-330782.xlsx").
+std::string attachment_disposition(const std::string& file_name);
+
 }  // namespace mingjing::http

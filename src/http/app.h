@@ -15,6 +15,8 @@
 #include "auth/auth.h"
 #include "db/database.h"
 #include "http/api.h"
+#include "imports/datasets.h"
+#include "privacy/privacy.h"
 #include "regions/regions.h"
 
 namespace mingjing::http {
@@ -24,6 +26,9 @@ struct Services {
   regions::RegionService& regions;
   auth::AuthService& auth;
   auth::UserService& users;
+  // Seals personal data of uploads and finds records by ID number; without
+  // it the import routes answer 503.
+  const privacy::Vault* vault = nullptr;
 };
 
 struct AppSettings {
@@ -76,6 +81,21 @@ void add_region_routes(Router& r, Services& s);
 void add_user_routes(Router& r, Services& s);
 void add_audit_routes(Router& r, Services& s);
 void add_record_routes(Router& r, Services& s);
+void add_import_routes(Router& r, Services& s);
+
+// What of a dataset the caller's active role may read or load: a region
+// subtree (the role's, or a region inside it named by `region`, empty for
+// the role's own) and, for county departments, their programmes.
+// Forbidden for county-wide registries below county level, for datasets
+// outside a department's programmes, and for regions outside the role.
+struct DataAccess {
+  std::string region_code;   // the subtree's root
+  std::string scope_prefix;  // RegionCode::prefix() of it; "" = the whole table
+  std::vector<std::string> programmes;
+};
+core::Result<DataAccess> data_access(Services& s, const auth::Principal& who,
+                                     const imports::DatasetSpec& dataset,
+                                     const std::string& region);
 
 // Shared JSON shapes.
 nlohmann::json role_json(const auth::RoleAssignment& a, regions::RegionService& regions);

@@ -27,6 +27,38 @@ struct Batch {
   std::vector<std::size_t> numbers;  // file row numbers
 };
 
+// What writing `rows` would do, without writing: keys already stored with
+// the same digest are unchanged, with another digest updated, the rest new.
+// A key repeated within the rows counts as an update the second time, as
+// RecordStore::write counts it.
+WriteCounts preview_counts(const RecordStore& store, db::Connection& conn,
+                           const DatasetSpec& dataset,
+                           const std::vector<std::vector<Value>>& rows) {
+  std::vector<std::string> keys;
+  keys.reserve(rows.size());
+  for (const auto& row : rows) keys.push_back(store.record_key(dataset, row));
+  auto stored = stored_digests(conn, dataset.name, keys);
+  WriteCounts counts;
+  std::unordered_map<std::string, std::string> seen;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string digest = store.row_digest(dataset, rows[r]);
+    auto earlier = seen.find(keys[r]);
+    auto existing = stored.find(keys[r]);
+    const std::string* before = earlier != seen.end()      ? &earlier->second
+                                : existing != stored.end() ? &existing->second
+                                                           : nullptr;
+    if (!before) {
+      ++counts.inserted;
+    } else if (*before == digest) {
+      ++counts.unchanged;
+    } else {
+      ++counts.updated;
+    }
+    seen[keys[r]] = std::move(digest);
+  }
+  return counts;
+}
+
 }  // namespace
 
 core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSource& source,
@@ -47,17 +79,20 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   const auto regions = region_codes(conn);
   RecordStore store(vault_);
   long long started = db::now_unix_ms();
-  conn.session() << "INSERT INTO imports (dataset, file_name, file_sha256, user_id, username, "
-                    "started_at, status) VALUES (:d, :f, :s, :u, :n, :t, 'running') RETURNING id",
-      soci::use(dataset.name), soci::use(options.file_name), soci::use(options.file_sha256),
-      soci::use(options.user_id), soci::use(options.username), soci::use(started),
-      soci::into(summary.import_id);
+  if (!options.dry_run) {
+    conn.session() << "INSERT INTO imports (dataset, file_name, file_sha256, user_id, username, "
+                      "started_at, status) VALUES (:d, :f, :s, :u, :n, :t, 'running') RETURNING id",
+        soci::use(dataset.name), soci::use(options.file_name), soci::use(options.file_sha256),
+        soci::use(options.user_id), soci::use(options.username), soci::use(started),
+        soci::into(summary.import_id);
+  }
 
   // A refused or failed run is recorded as such; a strict run's writes are
   // rolled back first.
   std::optional<db::Transaction> strict_tx;
   auto give_up = [&](core::Error e, const char* status) -> core::Error {
     strict_tx.reset();
+    if (options.dry_run) return e;
     long long at = db::now_unix_ms();
     std::string s = status;
     conn.session() << "UPDATE imports SET status = :s, finished_at = :f WHERE id = :id",
@@ -72,7 +107,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
 
   // Strict mode: one transaction for the whole file, rolled back on the
   // first bad row. Otherwise one per batch.
-  if (options.strict) strict_tx.emplace(conn);
+  if (options.strict && !options.dry_run) strict_tx.emplace(conn);
 
   auto flush = [&](Batch& batch) -> core::Status {
     if (batch.values.empty()) return {};
@@ -110,8 +145,15 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
     for (std::size_t r = 0; r < batch.values.size(); ++r) {
       if (good[r]) rows.push_back(std::move(batch.values[r]));
     }
+    if (summary.sample.size() < options.sample_rows) {
+      for (std::size_t r = 0; r < rows.size() && summary.sample.size() < options.sample_rows; ++r) {
+        summary.sample.push_back(rows[r]);
+      }
+    }
     WriteCounts counts;
-    if (options.strict) {
+    if (options.dry_run) {
+      counts = preview_counts(store, conn, dataset, rows);
+    } else if (options.strict) {
       counts = store.write(conn, dataset, rows, summary.import_id);
     } else {
       db::Transaction tx(conn);
@@ -163,6 +205,11 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
             {row.number, col.name, v.text, "区划代码不存在", "no such region code"});
       }
     }
+    if (parsed.ok() && options.row_check) {
+      if (auto refused = options.row_check(parsed.values, row.number)) {
+        parsed.errors.push_back(std::move(*refused));
+      }
+    }
     if (!parsed.ok()) {
       if (options.strict) {
         return give_up(core::Error::invalid(row_label(parsed.errors.front()), "file"), "refused");
@@ -189,6 +236,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
     summary.warnings.push_back("错误行过多，错误报告只列出前" +
                                std::to_string(options.max_errors_kept) + "条");
   }
+  if (options.dry_run) return summary;
   long long finished = db::now_unix_ms();
   long long rows = static_cast<long long>(summary.rows),
             inserted = static_cast<long long>(summary.inserted),

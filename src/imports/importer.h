@@ -14,6 +14,8 @@
 // Thread-safety: one Importer per import; the Database and Vault are shared.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,17 @@ struct ImportOptions {
   std::string file_sha256;
   long long user_id = 0;  // 0: the command line
   std::string username = "cli";
+
+  // Preview: validate everything (references and regions against what is
+  // stored) and count what would be inserted, updated or left unchanged,
+  // but write nothing and record no run.
+  bool dry_run = false;
+  // How many good rows to keep in the summary's `sample` (for a preview).
+  std::size_t sample_rows = 0;
+  // A further rule each parsed row must pass (the uploader's region and
+  // programme scope); an error it returns rejects the row.
+  std::function<std::optional<RowError>(const std::vector<Value>& values, std::size_t row)>
+      row_check;
 };
 
 struct ImportSummary {
@@ -45,8 +58,9 @@ struct ImportSummary {
   std::size_t updated = 0;
   std::size_t unchanged = 0;
   std::size_t rejected = 0;
-  std::vector<std::string> warnings;  // unknown columns, errors not listed
-  std::vector<RowError> errors;       // the first max_errors_kept
+  std::vector<std::string> warnings;       // unknown columns, errors not listed
+  std::vector<RowError> errors;            // the first max_errors_kept
+  std::vector<std::vector<Value>> sample;  // the first sample_rows good rows
 };
 
 class Importer {

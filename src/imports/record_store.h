@@ -62,25 +62,3 @@ std::unordered_map<std::string, std::string> stored_digests(db::Connection& conn
                                                             const std::vector<std::string>& keys);
 
 }  // namespace mingjing::imports
-
-namespace mingjing::imports {
-
-// One page of a dataset's records as people may see them: personal values in
-// their masked form only. `scope_prefix` limits the rows to a subtree (the
-// prefix of a region code, RegionCode::prefix()); datasets without a region
-// column have no rows below county level, so the caller passes "" only for
-// county-wide roles.
-struct RecordFilter {
-  std::string scope_prefix;
-  int page = 1;
-  int page_size = 20;
-};
-struct RecordPage {
-  std::vector<std::string> columns;      // the dataset's column names
-  std::vector<long long> row_ids;        // one per row
-  std::vector<std::vector<Value>> rows;  // one Value per column
-  long long total = 0;
-};
-RecordPage list_records(db::Database& db, const DatasetSpec& dataset, const RecordFilter& filter);
-
-}  // namespace mingjing::imports

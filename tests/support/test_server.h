@@ -30,7 +30,8 @@ class TestServer {
         users_(db_.db(), regions_, settings.password_cost) {
     auto imported = regions_.import_csv(kSmallRegionTreeCsv, {});
     if (!imported.ok() || imported->rejected) throw std::runtime_error("test regions");
-    services_ = std::make_unique<http::Services>(http::Services{db_.db(), regions_, auth_, users_});
+    services_ = std::make_unique<http::Services>(
+        http::Services{db_.db(), regions_, auth_, users_, &vault_});
     app_ = std::make_unique<http::App>(
         *services_, http::AppSettings{"", false, source_dir() + "/docs/openapi.json"});
     port_ = free_port();
@@ -85,6 +86,7 @@ class TestServer {
   db::Database& db() { return db_.db(); }
   regions::RegionService& regions() { return regions_; }
   auth::UserService& users() { return users_; }
+  const privacy::Vault& vault() const { return vault_; }
   http::App& app() { return *app_; }
 
  private:
@@ -92,6 +94,7 @@ class TestServer {
   regions::RegionService regions_;
   auth::AuthService auth_;
   auth::UserService users_;
+  privacy::Vault vault_ = privacy::Vault::from_key({7});
   std::unique_ptr<http::Services> services_;
   std::unique_ptr<http::App> app_;
   int port_ = 0;
