@@ -27,6 +27,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower case
   std::string body;
   std::string client_ip;
+  bool query_malformed = false;  // the query string could not be decoded
 
   // Empty when absent.
   std::string header(std::string_view lower_name) const;

@@ -65,6 +65,8 @@ Request to_request(const restinio::request_handle_t& rh) {
       restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(h.query());
   if (query) {
     for (const auto& [k, v] : *query) req.query[std::string(k)] = std::string(v);
+  } else {
+    req.query_malformed = true;
   }
   h.for_each_field([&](const auto& f) {
     std::string name = f.name();
@@ -107,6 +109,12 @@ core::Status serve(App& app, const ServerSettings& settings, std::function<void(
                                                     .max_field_count(100))
                       .request_handler([&app](restinio::request_handle_t rh) {
                         Request req = to_request(rh);
+                        // A query that cannot be read is refused, not ignored:
+                        // a dropped filter would show the wrong rows.
+                        if (req.query_malformed) {
+                          return respond(rh, Response::error(core::Error::invalid(
+                                                 "请求参数格式不正确（须经URL编码）", "query")));
+                        }
                         return respond(rh, app.handle(req));
                       });
                 }};

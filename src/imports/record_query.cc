@@ -73,11 +73,11 @@ core::Result<Where> build_where(const privacy::Vault* vault, const DatasetSpec& 
   if (!keyword.empty()) {
     std::string any;
     auto either = [&](const std::string& c) { any += (any.empty() ? "" : " OR ") + c; };
-    std::string pattern;
     for (const auto& c : d.columns) {
       if (searchable_text(c.type)) {
-        if (pattern.empty()) pattern = w.bind(like_pattern(keyword));
-        either(quoted(c.name) + " LIKE " + pattern + " ESCAPE '\\'");
+        // One placeholder per use: SOCI's PostgreSQL back end numbers each
+        // occurrence of a name separately.
+        either(quoted(c.name) + " LIKE " + w.bind(like_pattern(keyword)) + " ESCAPE '\\'");
       } else if (is_personal(c.type) && vault) {
         Value v;
         CellProblem problem;
