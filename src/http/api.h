@@ -72,6 +72,9 @@ struct Route {
   Access access;
   Handler handler;
   std::size_t max_body = 64 * 1024;  // larger bodies get 413
+  // The body is a file of any type (uploads), not JSON. The CSRF header
+  // still guards it: no cross-site form can set it.
+  bool raw_body = false;
 };
 
 class Router {

@@ -164,11 +164,12 @@ Response App::dispatch(Request& req, std::size_t& route_index) {
   }
   route_index = router_.index_of(route);
   if (req.body.size() > route->max_body) {
-    return Response::error({core::errc::kTooLarge,
-                            "请求体过大（上限 " + std::to_string(route->max_body / 1024) + " KB）",
-                            ""});
+    std::string limit = route->max_body >= 1024 * 1024
+                            ? std::to_string(route->max_body / 1024 / 1024) + " MB"
+                            : std::to_string(route->max_body / 1024) + " KB";
+    return Response::error({core::errc::kTooLarge, "请求体过大（上限 " + limit + "）", ""});
   }
-  if (!req.body.empty()) {
+  if (!req.body.empty() && !route->raw_body) {
     std::string type = req.header("content-type");
     if (type.rfind("application/json", 0) != 0) {
       return Response::error({"unsupported_media_type", "请求体须为 application/json", ""});

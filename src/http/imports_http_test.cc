@@ -96,7 +96,8 @@ TEST_F(DbHttpImport, PreviewWritesNothingCommitWritesTheGoodRowsAndTheReportRead
   s.add_user("jw_b", "town_discipline", testing::kTownB);
   auto bk = s.login("bk_a1");
 
-  auto preview = bk.request("POST", upload_path("auto", "人口.csv"), persons_csv());
+  auto preview = bk.request("POST", upload_path("auto", "人口.csv"), persons_csv(),
+                            {{"Content-Type", "text/csv"}});
   ASSERT_EQ(preview.status, 200) << preview.body;
   json p = body_of(preview);
   EXPECT_EQ(p["dataset"], "persons");

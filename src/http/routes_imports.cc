@@ -370,6 +370,7 @@ void add_import_routes(Router& r, Services& s) {
                   return Response::json_text(200, w.take());
                 }};
   preview.max_body = kMaxUploadBytes;
+  preview.raw_body = true;
   r.add(std::move(preview));
 
   // Step 2: write it. {"strict": true} writes nothing unless every row is

@@ -8,6 +8,8 @@
 //   MINGJING_ARTIFACTS     folder for screenshots (kept after the run)
 //   MINGJING_TEST_BACKEND  sqlite (default) or postgresql
 //   MINGJING_TEST_PG_URL   admin URL of a throw-away PostgreSQL cluster
+//   MINGJING_XLSX_FROM_CSV tests/cli/xlsx_from_csv (writes .xlsx files as Excel does)
+import { inflateRawSync } from 'node:zlib'
 import { spawn, execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs'
@@ -82,7 +84,8 @@ export async function startDemoServer({ seed = [] } = {}) {
   }
   const port = await freePort()
   let output = ''
-  const child = spawn(bin, ['serve', '--db', db, '--bind', '127.0.0.1', '--port', String(port), '--static', staticDir], {
+  const key = join(work, 'personal.key')
+  const child = spawn(bin, ['serve', '--db', db, '--bind', '127.0.0.1', '--port', String(port), '--static', staticDir, '--key', key], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout.on('data', (d) => (output += d))
@@ -125,6 +128,39 @@ export function screenshotter(prefix) {
     await page.screenshot({ path, fullPage: true })
     return path
   }
+}
+
+/** A valid 18-character resident ID number from its first 17 digits (GB 11643 check character). */
+export function idNumber(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]
+  return first17 + '10X98765432'[sum % 11]
+}
+
+/** The bytes of one file inside a zip archive (an .xlsx), read from the central directory. */
+export function readZipEntry(buffer, name) {
+  let end = buffer.length - 22
+  while (end >= 0 && buffer.readUInt32LE(end) !== 0x06054b50) end--
+  if (end < 0) throw new Error('not a zip archive')
+  const entries = buffer.readUInt16LE(end + 10)
+  let at = buffer.readUInt32LE(end + 16)
+  for (let i = 0; i < entries; i++) {
+    const method = buffer.readUInt16LE(at + 10)
+    const compressed = buffer.readUInt32LE(at + 20)
+    const nameLength = buffer.readUInt16LE(at + 28)
+    const extra = buffer.readUInt16LE(at + 30)
+    const comment = buffer.readUInt16LE(at + 32)
+    const local = buffer.readUInt32LE(at + 42)
+    const entryName = buffer.toString('utf8', at + 46, at + 46 + nameLength)
+    if (entryName === name) {
+      const dataAt = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28)
+      const data = buffer.subarray(dataAt, dataAt + compressed)
+      return method === 0 ? data : inflateRawSync(data)
+    }
+    at += 46 + nameLength + extra + comment
+  }
+  throw new Error(`${name} is not in the archive`)
 }
 
 /** Logs in through the login page. */

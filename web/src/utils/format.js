@@ -14,3 +14,20 @@ export function roleLabel(r) {
 export function toMinute(v) {
   return typeof v === 'string' && v.length > 16 ? v.slice(0, 16) : v
 }
+
+/** Integer fen → "1,234.50" yuan. */
+export function yuan(fen) {
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  const whole = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`
+}
+
+/** 1536 → "1.5 KB", for file sizes. */
+export function fileSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}

@@ -76,16 +76,35 @@ function handleUnauthorized() {
   })
 }
 
+/** The file name a Content-Disposition header gives (filename* first), or null. */
+export function dispositionFileName(header) {
+  if (!header) return null
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1])
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header)
+  return plain ? plain[1] : null
+}
+
 /**
- * request(method, url, { body, query, silent, skipAuthRedirect, signal })
- * Resolves with the parsed JSON body (null for 204); rejects with ApiError.
+ * request(method, url, { body, rawBody, query, silent, skipAuthRedirect, signal, timeoutMs, blob })
+ * Resolves with the parsed JSON body (null for 204), or with { blob, fileName } when `blob` is set (downloads);
+ * rejects with ApiError. `rawBody` (a File or Blob) is sent as is, for uploads.
  */
 export async function request(method, url, options = {}) {
-  const { body, query, silent = false, skipAuthRedirect = false, signal } = options
+  const { body, rawBody, query, silent = false, skipAuthRedirect = false, signal, timeoutMs = TIMEOUT_MS, blob = false } = options
   method = method.toUpperCase()
-  const headers = { Accept: 'application/json' }
+  const headers = { Accept: blob ? '*/*' : 'application/json' }
   const init = { method, headers, credentials: 'same-origin' }
-  if (body !== undefined) {
+  if (rawBody !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream'
+    init.body = rawBody
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -95,7 +114,7 @@ export async function request(method, url, options = {}) {
   }
 
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort('timeout'), TIMEOUT_MS)
+  const timer = setTimeout(() => controller.abort('timeout'), timeoutMs)
   if (signal) {
     if (signal.aborted) controller.abort(signal.reason)
     else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
@@ -116,6 +135,14 @@ export async function request(method, url, options = {}) {
     })
     if (!silent) ElMessage.error(err.message)
     throw err
+  }
+
+  if (blob && resp.ok) {
+    try {
+      return { blob: await resp.blob(), fileName: dispositionFileName(resp.headers.get('Content-Disposition')) }
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   let data
@@ -158,5 +185,9 @@ export const post = (url, body, options) => request('POST', url, { ...options, b
 export const put = (url, body, options) => request('PUT', url, { ...options, body })
 export const patch = (url, body, options) => request('PATCH', url, { ...options, body })
 export const del = (url, options) => request('DELETE', url, options)
+/** POST a file as the raw request body (uploads may take a while: two minutes). */
+export const upload = (url, file, query, options) => request('POST', url, { timeoutMs: 120000, ...options, query, rawBody: file })
+/** GET a file: resolves with { blob, fileName }. */
+export const download = (url, query, options) => request('GET', url, { timeoutMs: 120000, ...options, query, blob: true })
 
 export default request
