@@ -14,6 +14,7 @@
 // Thread-safety: one Importer per import; the Database and Vault are shared.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ struct ImportOptions {
   std::string file_sha256;
   long long user_id = 0;  // 0: the command line
   std::string username = "cli";
+  // Test seam: called right after each batch's transaction commits, with
+  // the number of batches committed so far, so a test can kill the process
+  // between batches. Never called in strict mode (one transaction).
+  std::function<void(std::size_t committed_batches)> after_batch_commit;
 };
 
 struct ImportSummary {
