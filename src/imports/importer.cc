@@ -109,6 +109,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   // first bad row. Otherwise one per batch.
   if (options.strict && !options.dry_run) strict_tx.emplace(conn);
 
+  std::size_t committed_batches = 0;
   auto flush = [&](Batch& batch) -> core::Status {
     if (batch.values.empty()) return {};
     // References to other datasets, checked against what is stored.
@@ -159,6 +160,8 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
       db::Transaction tx(conn);
       counts = store.write(conn, dataset, rows, summary.import_id);
       tx.commit();
+      ++committed_batches;
+      if (options.after_batch_commit) options.after_batch_commit(committed_batches);
     }
     summary.inserted += counts.inserted;
     summary.updated += counts.updated;

@@ -48,6 +48,10 @@ struct ImportOptions {
   // programme scope); an error it returns rejects the row.
   std::function<std::optional<RowError>(const std::vector<Value>& values, std::size_t row)>
       row_check;
+  // Test seam: called right after each batch's transaction commits, with
+  // the number of batches committed so far, so a test can kill the process
+  // between batches. Never called in strict mode (one transaction).
+  std::function<void(std::size_t committed_batches)> after_batch_commit;
 };
 
 struct ImportSummary {

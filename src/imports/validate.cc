@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/datetime.h"
 #include "core/id_number.h"
+#include "core/mask.h"
 #include "core/money.h"
 #include "core/region_code.h"
 #include "core/text.h"
@@ -83,6 +84,23 @@ bool parse_boolean(std::string_view s, bool& out) {
   return false;
 }
 
+// What an error report shows of a bad cell. Personal values are masked as
+// everywhere else: a mistyped ID number is still, one digit off, someone's.
+// An ID number that does not parse has no reliable parts, so all of it is
+// starred.
+std::string shown_value(const ColumnSpec& column, std::string_view raw) {
+  switch (column.type) {
+    case ColumnType::id_number:
+      return core::shorten_for_message(std::string(core::split_utf8(raw).size(), '*'));
+    case ColumnType::phone:
+      return core::shorten_for_message(core::mask_phone(raw));
+    case ColumnType::account:
+      return core::shorten_for_message(core::mask_account(raw));
+    default:
+      return core::shorten_for_message(raw);
+  }
+}
+
 }  // namespace
 
 core::Result<HeaderMap> map_header(const DatasetSpec& dataset,
@@ -116,6 +134,20 @@ core::Result<HeaderMap> map_header(const DatasetSpec& dataset,
     if (col.required && map.source[c] < 0) {
       std::string hint = col.aliases.empty() ? "" : "（或“" + col.aliases.front() + "”）";
       return core::Error::invalid("缺少必填列：" + col.name + hint, col.name);
+    }
+  }
+  // "one of them*": a file with none of these columns cannot have a good row.
+  if (!dataset.one_of.empty()) {
+    bool any = false;
+    std::string names;
+    for (const auto& name : dataset.one_of) {
+      for (std::size_t c = 0; c < dataset.columns.size(); ++c) {
+        if (dataset.columns[c].name == name && map.source[c] >= 0) any = true;
+      }
+      names += (names.empty() ? "" : "或") + name;
+    }
+    if (!any) {
+      return core::Error::invalid("缺少必填列：" + names + "（至少其一）", dataset.one_of.front());
     }
   }
   return map;
@@ -264,23 +296,27 @@ ParsedRow parse_row(const DatasetSpec& dataset, const HeaderMap& header,
                     const std::vector<std::string>& cells, std::size_t row_number) {
   ParsedRow row;
   row.values.resize(dataset.columns.size());
+  auto raw_cell = [&](std::size_t c) -> std::string_view {
+    int at = header.source[c];
+    return at >= 0 && static_cast<std::size_t>(at) < cells.size() ? std::string_view(cells[at])
+                                                                  : "";
+  };
   for (std::size_t c = 0; c < dataset.columns.size(); ++c) {
     const ColumnSpec& col = dataset.columns[c];
-    int at = header.source[c];
-    std::string_view raw =
-        at >= 0 && static_cast<std::size_t>(at) < cells.size() ? std::string_view(cells[at]) : "";
+    std::string_view raw = raw_cell(c);
     CellProblem problem;
     if (!parse_cell(col, raw, row.values[c], problem)) {
-      row.errors.push_back({row_number, col.name, core::shorten_for_message(raw),
-                            std::move(problem.reason), std::move(problem.reason_en)});
+      row.errors.push_back({row_number, col.name, shown_value(col, raw), std::move(problem.reason),
+                            std::move(problem.reason_en)});
     }
   }
   if (!dataset.one_of.empty()) {
+    // A cell that is filled in but bad has its own error already.
     bool any = false;
     std::string names;
     for (const auto& name : dataset.one_of) {
       for (std::size_t c = 0; c < dataset.columns.size(); ++c) {
-        if (dataset.columns[c].name == name && !row.values[c].is_null()) any = true;
+        if (dataset.columns[c].name == name && !trim_blanks(raw_cell(c)).empty()) any = true;
       }
       names += (names.empty() ? "" : "、") + name;
     }

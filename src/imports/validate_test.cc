@@ -147,7 +147,7 @@ TEST(ParseRow, EveryBadCellIsReportedWithRowAndColumn) {
   ASSERT_EQ(bad.errors.size(), 3u);
   EXPECT_EQ(bad.errors[0].row, 3u);
   EXPECT_EQ(bad.errors[0].column, "account_no");
-  EXPECT_EQ(bad.errors[0].value, "x");
+  EXPECT_EQ(bad.errors[0].value, "*") << "an account number, even a bad one, is shown masked";
   EXPECT_EQ(bad.errors[1].column, "direction");
   EXPECT_EQ(bad.errors[2].column, "amount");
   EXPECT_EQ(bad.errors[2].reason_en, "amount must not be negative");
@@ -164,6 +164,35 @@ TEST(ParseRow, OneOfTheHolderColumnsIsRequired) {
   EXPECT_EQ(neither.errors[0].reason, "须填写holder_id_number、holder_uscc之一");
   EXPECT_TRUE(parse_row(d, *header, {"91350100M000100Y43", "11010519491231002X", "", ""}, 3).ok());
   EXPECT_TRUE(parse_row(d, *header, {"91350100M000100Y43", "", "91350100M000100Y43", ""}, 4).ok());
+  auto bad_holder = parse_row(d, *header, {"91350100M000100Y43", "110105194912310021", "", ""}, 5);
+  ASSERT_EQ(bad_holder.errors.size(), 1u) << "a holder given, but wrong: one error, not two";
+  EXPECT_EQ(bad_holder.errors[0].column, "holder_id_number");
+}
+
+TEST(MapHeader, AFileWithoutAnyOfTheOneOfColumnsIsRefused) {
+  auto header = map_header(ds("shareholders"), {"uscc", "holder_name", "share_pct"});
+  ASSERT_FALSE(header.ok());
+  EXPECT_EQ(header.error().field, "holder_id_number");
+  EXPECT_EQ(header.error().message, "缺少必填列：holder_id_number或holder_uscc（至少其一）");
+  EXPECT_TRUE(map_header(ds("shareholders"), {"uscc", "股东信用代码"}).ok());
+}
+
+TEST(ParseRow, BadPersonalValuesAreMaskedInTheReport) {
+  const auto& d = ds("persons");
+  auto header = map_header(d, {"id_number", "name", "village_code", "phone"});
+  ASSERT_TRUE(header.ok());
+  auto bad =
+      parse_row(d, *header, {"110105194912310021", "张三", "330782001001", "1381234abcd"}, 2);
+  ASSERT_EQ(bad.errors.size(), 2u);
+  EXPECT_EQ(bad.errors[0].value, "******************");
+  EXPECT_EQ(bad.errors[1].value, "138****abcd");
+  const auto& tx = ds("bank_transactions");
+  auto tx_header = map_header(tx, {"id", "account_no", "time", "direction", "amount"});
+  ASSERT_TRUE(tx_header.ok());
+  auto bad_account =
+      parse_row(tx, *tx_header, {"T1", "6222021234567890ABC", "2025-03-01 10:00", "out", "1"}, 2);
+  ASSERT_EQ(bad_account.errors.size(), 1u);
+  EXPECT_EQ(bad_account.errors[0].value, "6222***********0ABC");
 }
 
 }  // namespace
