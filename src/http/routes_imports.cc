@@ -178,10 +178,18 @@ scope_check(const imports::DatasetSpec& d, const DataAccess& access) {
   };
 }
 
-void write_errors(JsonWriter& w, const std::vector<imports::RowError>& errors) {
-  w.key("errors").begin_array();
-  for (std::size_t i = 0; i < errors.size() && i < kPreviewErrors; ++i) {
-    const auto& e = errors[i];
+// The counts, warnings and first errors of a preview or an import.
+void write_counts(JsonWriter& w, const imports::ImportSummary& summary) {
+  w.field("rows", static_cast<long long>(summary.rows));
+  w.field("inserted", static_cast<long long>(summary.inserted));
+  w.field("updated", static_cast<long long>(summary.updated));
+  w.field("unchanged", static_cast<long long>(summary.unchanged));
+  w.field("rejected", static_cast<long long>(summary.rejected));
+  w.key("warnings").begin_array();
+  for (const auto& warning : summary.warnings) w.value(warning);
+  w.end_array().key("errors").begin_array();
+  for (std::size_t i = 0; i < summary.errors.size() && i < kPreviewErrors; ++i) {
+    const auto& e = summary.errors[i];
     w.begin_object().field("row", static_cast<long long>(e.row)).field("column", e.column);
     w.field("value", e.value).field("reason", e.reason).field("reason_en", e.reason_en);
     w.end_object();
@@ -343,15 +351,7 @@ void add_import_routes(Router& r, Services& s) {
                   w.field("file_name", file_name);
                   w.field("format", table->format == imports::TableFormat::kXlsx ? "xlsx" : "csv");
                   w.field("encoding", std::string(table->encoding_name()));
-                  w.field("rows", static_cast<long long>(summary->rows));
-                  w.field("inserted", static_cast<long long>(summary->inserted));
-                  w.field("updated", static_cast<long long>(summary->updated));
-                  w.field("unchanged", static_cast<long long>(summary->unchanged));
-                  w.field("rejected", static_cast<long long>(summary->rejected));
-                  w.key("warnings").begin_array();
-                  for (const auto& warning : summary->warnings) w.value(warning);
-                  w.end_array();
-                  write_errors(w, summary->errors);
+                  write_counts(w, *summary);
                   w.key("columns").begin_array();
                   for (const auto& col : d->columns) {
                     w.begin_object().field("name", col.name);
@@ -454,15 +454,7 @@ void add_import_routes(Router& r, Services& s) {
          JsonWriter w;
          w.begin_object().field("import_id", summary->import_id).field("dataset", d->name);
          w.field("dataset_chinese", d->chinese);
-         w.field("rows", static_cast<long long>(summary->rows));
-         w.field("inserted", static_cast<long long>(summary->inserted));
-         w.field("updated", static_cast<long long>(summary->updated));
-         w.field("unchanged", static_cast<long long>(summary->unchanged));
-         w.field("rejected", static_cast<long long>(summary->rejected));
-         w.key("warnings").begin_array();
-         for (const auto& warning : summary->warnings) w.value(warning);
-         w.end_array();
-         write_errors(w, summary->errors);
+         write_counts(w, *summary);
          w.end_object();
          return Response::json_text(200, w.take());
        }});

@@ -9,3 +9,14 @@ export function saveBlob(blob, fileName) {
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10000)
 }
+
+/** Waits for a download ({ blob, fileName } from request.download) and saves it; errors were shown by the client. */
+export async function saveDownload(pending, fallbackName) {
+  try {
+    const { blob, fileName } = await pending
+    saveBlob(blob, fileName || fallbackName)
+    return true
+  } catch {
+    return false
+  }
+}
