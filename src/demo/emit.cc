@@ -359,7 +359,7 @@ class Emitter {
           .set("applied_at", text(p.applied))
           .set("paid_at", text(p.paid))
           .set("status", p.status);
-      if (!p.approvals.empty()) s.set("approved_at", text(p.approvals.back().at));
+      if (p.paid) s.set("approved_at", text(p.approvals.back().at));
       if (p.project >= 0) s.set("project_id", w_.projects[static_cast<std::size_t>(p.project)].id);
       if (p.payee_company >= 0) {
         s.set("payee_uscc", company(p.payee_company).uscc);

@@ -52,10 +52,18 @@ void approve_and_pay(World& w, Random& rng, Payment& p) {
     steps.push_back({"town_agency", w.towns[static_cast<std::size_t>(v.town)].agency_accountant});
   }
   p.approvals.clear();
+  p.paid.reset();
   DateTime t = DateTime::from_unix_ms(p.applied.unix_ms() + rng.uniform(30, 150) * 60'000);
+  // Still in approval: the first steps only. Rejected: by the supervision
+  // committee, the villagers' check on spending.
+  std::size_t pending_after =
+      p.status == "pending" ? static_cast<std::size_t>(rng.between(1, 2)) : steps.size();
   for (const auto& [step, approver] : steps) {
     if (step == p.skip_step) continue;
-    p.approvals.push_back({step, approver, "approve", t});
+    if (p.approvals.size() == pending_after) return;
+    bool reject = p.status == "rejected" && step == "supervision_committee";
+    p.approvals.push_back({step, approver, reject ? "reject" : "approve", t});
+    if (reject) return;
     t = next_step(rng, t);
   }
   p.paid = t;
@@ -83,15 +91,15 @@ int add_payment(World& w, Payment p, bool spread) {
   for (int shift : {0, 9, 18, -9, -18, 27, -27}) {
     p.applied = DateTime::from_unix_ms(applied.unix_ms() + shift * 86'400'000LL);
     approve_and_pay(w, rng, p);
-    Date day = p.paid->local_date();
+    Date day = p.paid ? p.paid->local_date() : p.approvals.back().at.local_date();
     if (p.applied.local_date() < first_day() || day > last_day()) continue;
-    if (!spread || clear_of(days, day)) {
+    if (!p.paid || !spread || clear_of(days, day)) {
       placed = true;
       break;
     }
   }
   if (!placed) return -1;
-  days.push_back(p.paid->local_date());
+  if (p.paid) days.push_back(p.paid->local_date());
   w.payments.push_back(std::move(p));
   return static_cast<int>(w.payments.size()) - 1;
 }

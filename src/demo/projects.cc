@@ -145,7 +145,8 @@ int add_tendered_project(World& w, Random& rng, const ProjectPlan& plan) {
   std::vector<int> bidders = plan.bidders;
   if (bidders.empty())
     bidders = draw_bidders(rng, companies_of(w, plan.category), rng.between(3, 5));
-  // The lowest price wins; each next bid 1.5-7% above the one before.
+  // The lowest price wins; each next bid 1.5-7% above the one before. At
+  // least 86% of estimates of 120,000 yuan and more: still above T.
   long long amount = scaled(plan.estimate, between(rng, 0.86, 0.95), 100'00);
   for (std::size_t i = 0; i < bidders.size(); ++i) {
     Bid b;
@@ -155,6 +156,13 @@ int add_tendered_project(World& w, Random& rng, const ProjectPlan& plan) {
     b.at = at_hour(rng, random_day(rng, published.add_days(3), deadline.add_days(-1)), 8, 17);
     p.bids.push_back(b);
     amount = scaled(amount, between(rng, 1.015, 1.07), 100'00);
+  }
+  // Sometimes the dearest bid fails the qualification check.
+  if (p.bids.size() >= 4 && rng.chance(0.15)) {
+    static constexpr const char* kReasons[] = {"资格审查不合格：项目经理证书过期",
+                                               "投标保证金未按时缴纳", "未按要求提供类似业绩证明"};
+    p.bids.back().status = "disqualified";
+    p.bids.back().reason = rng.pick(kReasons);
   }
   p.winner = bidders.front();
   p.contract = p.bids.front().amount;
@@ -273,12 +281,12 @@ void generate_projects(World& w) {
         case 1:
           plan.category = "goods";
           plan.name = unique_name(rng.pick(kBigGoods));
-          plan.estimate = rng.between(100, 300) * 1000'00;
+          plan.estimate = rng.between(120, 300) * 1000'00;
           break;
         default:
           plan.category = "services";
           plan.name = unique_name(rng.pick(kBigServices));
-          plan.estimate = rng.between(100, 240) * 1000'00;
+          plan.estimate = rng.between(120, 240) * 1000'00;
       }
       plan.method =
           plan.estimate < 40'000'000 && rng.chance(0.3) ? "invited_tender" : "open_tender";

@@ -178,6 +178,23 @@ void generate_expenses(World& w, int v) {
       pay_company(rng.pick(events), "文体活动费", "村民文体活动物资", rng.between(1000'00, 8000'00),
                   random_day(rng, Date::from_ymd(year, 3, 1), Date::from_ymd(year, 10, 31)));
     }
+    // Now and then the supervision committee turns a claim down.
+    if (rng.chance(0.05)) {
+      Payment p;
+      p.village = v;
+      p.category = "招待费";
+      p.purpose = "接待用餐";
+      int firm = rng.pick(events);
+      p.payee_name = w.companies[static_cast<std::size_t>(firm)].name;
+      p.payee_company = firm;
+      p.amount = rng.between(800'00, 3000'00);
+      p.status = "rejected";
+      p.applied = at_hour(rng,
+                          workday_on_or_after(random_day(rng, Date::from_ymd(year, 2, 1),
+                                                         Date::from_ymd(year, 11, 30))),
+                          9, 15);
+      add_payment(w, std::move(p));
+    }
     // Spring Festival visits to the oldest villagers: small sums, some in cash.
     std::vector<int> elderly;
     for (int r : village.residents) {
@@ -204,6 +221,27 @@ void generate_expenses(World& w, int v) {
       add_payment(w, std::move(p));
     }
   }
+}
+
+// Claims still going through approval at the end of the period.
+void generate_pending(World& w, int v) {
+  Random rng = w.stream("pending", w.villages[static_cast<std::size_t>(v)].region.code);
+  if (!rng.chance(0.2)) return;
+  const std::vector<int> services = companies_of(w, "services");
+  int firm = rng.pick(services);
+  Payment p;
+  p.village = v;
+  p.category = "维修费";
+  p.purpose = "村道路灯维修";
+  p.payee_name = w.companies[static_cast<std::size_t>(firm)].name;
+  p.payee_company = firm;
+  p.amount = rng.between(500'00, 6000'00);
+  p.status = "pending";
+  p.applied = at_hour(rng,
+                      workday_on_or_after(random_day(rng, Date::from_ymd(2025, 12, 15),
+                                                     Date::from_ymd(2025, 12, 24))),
+                      9, 15);
+  add_payment(w, std::move(p));
 }
 
 void generate_seals(World& w, int v) {
@@ -336,6 +374,7 @@ void generate_village_business(World& w) {
     generate_leases(w, vi);
     generate_labor(w, vi);
     generate_expenses(w, vi);
+    generate_pending(w, vi);
     generate_seals(w, vi);
     generate_disclosures(w, vi);
     generate_complaints(w, vi);
