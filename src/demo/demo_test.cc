@@ -189,24 +189,46 @@ TEST(DemoGenerate, PlantsCoverEveryCategoryAndTheDemoVillage) {
   EXPECT_GE(in_first_village, 5);
 }
 
-// docs/demo-data.md lists the plants between two markers; the list must be
-// exactly the generated one. MINGJING_UPDATE_DOCS=1 rewrites it.
-TEST(DemoGenerate, TheDocumentationListsExactlyThePlants) {
+// The volumes table of docs/demo-data.md.
+std::string volumes_markdown(const County& county) {
+  std::string out = "| dataset | | rows |\n|---|---|---:|\n";
+  std::size_t total = 0;
+  for (const Table& t : county.tables) {
+    out += "| " + t.dataset + " | " + imports::find_dataset(t.dataset)->chinese + " | " +
+           std::to_string(t.rows) + " |\n";
+    total += t.rows;
+  }
+  return out + "| **all** | | **" + std::to_string(total) + "** |\n";
+}
+
+// docs/demo-data.md shows the volumes and lists the plants between markers;
+// both must be exactly what the generator makes. MINGJING_UPDATE_DOCS=1
+// rewrites them.
+TEST(DemoGenerate, TheDocumentationShowsExactlyTheGeneratedCounty) {
   const std::string path = mingjing::testing::source_dir() + "/docs/demo-data.md";
-  const std::string begin = "<!-- plants:begin -->\n", end = "<!-- plants:end -->";
   std::string doc = testing::read_file(path);
-  auto from = doc.find(begin), to = doc.find(end);
-  ASSERT_NE(from, std::string::npos) << path;
-  ASSERT_NE(to, std::string::npos) << path;
-  from += begin.size();
-  const std::string generated = plants_markdown(demo_county().plants);
-  if (std::getenv("MINGJING_UPDATE_DOCS")) {
-    doc.replace(from, to - from, generated);
+  const std::pair<std::string, std::string> sections[] = {
+      {"volumes", volumes_markdown(demo_county())},
+      {"plants", plants_markdown(demo_county().plants)}};
+  const bool update = std::getenv("MINGJING_UPDATE_DOCS") != nullptr;
+  for (const auto& [name, generated] : sections) {
+    const std::string begin = "<!-- " + name + ":begin -->\n", end = "<!-- " + name + ":end -->";
+    auto from = doc.find(begin), to = doc.find(end);
+    ASSERT_NE(from, std::string::npos) << path << " has no " << begin;
+    ASSERT_NE(to, std::string::npos) << path << " has no " << end;
+    from += begin.size();
+    if (update) {
+      doc.replace(from, to - from, generated);
+    } else {
+      EXPECT_EQ(doc.substr(from, to - from), generated)
+          << "docs/demo-data.md (" << name
+          << ") is out of date: run demo_test with MINGJING_UPDATE_DOCS=1";
+    }
+  }
+  if (update) {
     std::ofstream(path, std::ios::binary) << doc;
     GTEST_SKIP() << "rewrote " << path;
   }
-  EXPECT_EQ(doc.substr(from, to - from), generated)
-      << "docs/demo-data.md is out of date: run demo_test with MINGJING_UPDATE_DOCS=1";
 }
 
 }  // namespace

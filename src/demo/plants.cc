@@ -55,6 +55,15 @@ const Company& company(const World& w, int i) {
   return w.companies[static_cast<std::size_t>(i)];
 }
 
+// The nth company of `pool` whose name has `trade` in it, so that a road is
+// built by a road builder.
+int firm_in_trade(const World& w, const std::vector<int>& pool, std::string_view trade, int nth) {
+  for (int c : pool) {
+    if (company(w, c).name.find(trade) != std::string::npos && nth-- == 0) return c;
+  }
+  return pool.at(static_cast<std::size_t>(nth));
+}
+
 std::string yuan(long long fen) {
   std::string s = std::to_string(fen / 100);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
@@ -206,7 +215,7 @@ void plant_records(World& w) {
          refs);
   }
   {  // P01: one contract split in three, each under the tender threshold.
-    int winner = works.at(5);
+    int winner = firm_in_trade(w, works, "市政", 1);
     const long long amounts[] = {46'800'00, 39'600'00, 41'500'00};
     const Date decided[] = {ymd(2025, 3, 10), ymd(2025, 4, 2), ymd(2025, 4, 21)};
     const char* phases[] = {"（一期）", "（二期）", "（三期）"};
@@ -276,7 +285,7 @@ void plant_records(World& w) {
     plan.estimate = 186'000'00;
     plan.contract = 182'400'00;
     plan.decided = ymd(2024, 9, 9);
-    int winner = works.at(23);
+    int winner = firm_in_trade(w, works, "建筑", 3);
     int project = add_small_project(w, rng, plan, winner);
     note(w, "P03", at.v2,
          "Works contract of 182,400 yuan (estimate 186,000) awarded directly to " +
@@ -293,15 +302,17 @@ void plant_records(World& w) {
     plan.method = "open_tender";
     plan.estimate = 465'000'00;
     plan.decided = ymd(2025, 2, 17);
-    plan.bidders = {works.at(31), works.at(37), works.at(41), works.at(43)};
+    const int road[] = {firm_in_trade(w, works, "市政", 2), firm_in_trade(w, works, "市政", 3),
+                        firm_in_trade(w, works, "市政", 4), firm_in_trade(w, works, "市政", 5)};
+    plan.bidders = {road[0], road[1], road[2], road[3]};
     int project = add_tendered_project(w, rng, plan);
     Project& p = w.projects[static_cast<std::size_t>(project)];
     p.bids[2].amount = p.bids[1].amount;
     note(w, "P06", at.w1,
-         "Open tender " + plan.name + ": " + company(w, works.at(37)).name + " and " +
-             company(w, works.at(41)).name + " bid exactly the same price, " +
-             yuan(p.bids[1].amount) + " yuan",
-         {{"projects", project}, {"companies", works.at(37)}, {"companies", works.at(41)}});
+         "Open tender " + plan.name + ": " + company(w, road[1]).name + " and " +
+             company(w, road[2]).name + " bid exactly the same price, " + yuan(p.bids[1].amount) +
+             " yuan",
+         {{"projects", project}, {"companies", road[1]}, {"companies", road[2]}});
   }
   {  // P13: two bidders with one address and one phone number.
     int a = add_company(w, rng, "works", w.cast["p13.a"], ymd(2016, 8, 3));
@@ -321,7 +332,7 @@ void plant_records(World& w) {
     plan.method = "open_tender";
     plan.estimate = 392'000'00;
     plan.decided = ymd(2024, 5, 13);
-    plan.bidders = {a, b, works.at(47)};
+    plan.bidders = {a, b, firm_in_trade(w, works, "水利", 1)};
     int project = add_tendered_project(w, rng, plan);
     note(w, "P13", at.w2,
          "Open tender " + plan.name + " won by " + company(w, a).name + "; the runner-up " +
