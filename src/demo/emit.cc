@@ -87,40 +87,12 @@ std::string decimal(double d) {
 std::string number(int n) {
   return n < 0 ? "" : std::to_string(n);
 }
-std::string padded(int n, int width) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%0*d", width, n);
-  return buf;
-}
-
-// Indexes of `items` in the order of `less`, ties in insertion order.
-template <typename T, typename Less>
-std::vector<std::size_t> order_of(const std::vector<T>& items, Less less) {
-  std::vector<std::size_t> order(items.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return less(items[a], items[b]); });
-  return order;
-}
-
-// Numbers each item "<prefix><sequence>" in the given order, counting per
-// prefix.
-template <typename T, typename Prefix>
-void number_ids(std::vector<T>& items, const std::vector<std::size_t>& order, Prefix prefix,
-                int width) {
-  std::map<std::string, int> next;
-  for (std::size_t i : order) {
-    std::string p = prefix(items[i]);
-    items[i].id = p + padded(++next[p], width);
-  }
-}
-
 class Emitter {
  public:
   explicit Emitter(World& w) : w_(w) {}
 
   County run() {
-    assign_ids();
+    assign_ids(w_);
     for (const auto& spec : imports::datasets()) sheets_.emplace(spec.name, Sheet(spec));
     people();
     companies();
@@ -142,83 +114,6 @@ class Emitter {
   const std::string& code(int v) const { return village(v).region.code; }
   const std::string& suffix(int v) const { return village(v).suffix; }
   Sheet& sheet(const char* name) { return sheets_.at(name); }
-
-  void assign_ids() {
-    auto by_village_then = [](auto when) {
-      return [when](const auto& a, const auto& b) {
-        return a.village != b.village ? a.village < b.village : when(a) < when(b);
-      };
-    };
-    number_ids(
-        w_.projects,
-        order_of(w_.projects, by_village_then([](const Project& p) { return p.award; })),
-        [&](const Project& p) {
-          return "XM" + suffix(p.village) + "-" + std::to_string(p.award.year());
-        },
-        2);
-    number_ids(
-        w_.meetings,
-        order_of(w_.meetings, by_village_then([](const Meeting& m) { return m.held; })),
-        [&](const Meeting& m) {
-          return "HY" + suffix(m.village) + "-" + std::to_string(m.held.local_date().year());
-        },
-        3);
-    number_ids(
-        w_.payments,
-        order_of(w_.payments, by_village_then([](const Payment& p) { return p.applied; })),
-        [&](const Payment& p) {
-          return "ZC" + suffix(p.village) + "-" + std::to_string(p.applied.local_date().year());
-        },
-        4);
-    number_ids(
-        w_.flows, order_of(w_.flows, by_village_then([](const Flow& f) {
-                             return std::pair(f.special, f.at);
-                           })),
-        [&](const Flow& f) { return "BT" + suffix(f.village) + (f.special ? "Z-" : "-"); }, 5);
-    number_ids(
-        w_.leases, order_of(w_.leases, by_village_then([](const Lease& l) { return l.start; })),
-        [&](const Lease& l) { return "HT" + suffix(l.village) + "-"; }, 2);
-    number_ids(
-        w_.labor, order_of(w_.labor, by_village_then([](const Labor& l) { return l.start; })),
-        [&](const Labor& l) {
-          return "WG" + suffix(l.village) + "-" + std::to_string(l.start.year());
-        },
-        3);
-    number_ids(
-        w_.seals, order_of(w_.seals, by_village_then([](const SealUse& s) { return s.used; })),
-        [&](const SealUse& s) {
-          return "YZ" + suffix(s.village) + "-" + std::to_string(s.used.local_date().year());
-        },
-        3);
-    for (SealUse& s : w_.seals) s.approval_id = "SP" + s.id.substr(2);
-    for (Disclosure& d : w_.disclosures) {
-      d.id = "GK" + suffix(d.village) + "-" + d.period + "-" +
-             static_cast<char>(std::toupper(d.category[0]));
-    }
-    number_ids(
-        w_.complaints,
-        order_of(w_.complaints,
-                 [](const Complaint& a, const Complaint& b) { return a.submitted < b.submitted; }),
-        [](const Complaint& c) { return "TS" + std::to_string(c.submitted.local_date().year()); },
-        5);
-    number_ids(
-        w_.subsidies,
-        order_of(w_.subsidies,
-                 [&](const Subsidy& a, const Subsidy& b) {
-                   if (a.programme != b.programme) return a.programme < b.programme;
-                   if (a.paid != b.paid) return a.paid < b.paid;
-                   return person(a.person).id_number < person(b.person).id_number;
-                 }),
-        [&](const Subsidy& s) {
-          char month[32];
-          Date d = s.paid.local_date();
-          std::snprintf(month, sizeof month, "%04d%02d", d.year(), d.month());
-          std::string code = s.programme->code;
-          for (char& c : code) c = static_cast<char>(std::toupper(c));
-          return code + "-" + month + "-";
-        },
-        5);
-  }
 
   void people() {
     for (const Person& p : w_.persons) {

@@ -6,7 +6,9 @@
 // Indexes (int) point into the World's vectors; -1 means none.
 #pragma once
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <string>
@@ -404,7 +406,18 @@ void generate_ledger(World& w);
 void plant_people(World& w);
 void plant_records(World& w);
 
-// ---- emit.cc ----
+// Indexes of `items` in the order of `less`, ties in insertion order.
+template <typename T, typename Less>
+std::vector<std::size_t> order_of(const std::vector<T>& items, Less less) {
+  std::vector<std::size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return less(items[a], items[b]); });
+  return order;
+}
+
+// ---- ids.cc, emit.cc ----
+void assign_ids(World& w);
 County emit(World& w);
 
 }  // namespace mingjing::demo::detail
