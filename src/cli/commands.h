@@ -24,7 +24,12 @@ struct ServeOptions {
 };
 int run_serve(const ServeOptions& o);
 
-int run_demo(const std::string& db_url);
+struct DemoOptions {
+  std::string db_url;
+  std::string key_file;  // empty: default_key_file(db_url)
+  bool records = true;   // generate the county's business records (src/demo)
+};
+int run_demo(const DemoOptions& o);
 
 struct ImportOptions {
   std::string db_url;

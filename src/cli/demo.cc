@@ -1,10 +1,20 @@
-// mingjing demo: the five bundled counties' regions and an account for every
-// role in one of them (义乌市), so each user kind can be tried at once.
-// Safe to run again: existing accounts are left as they are.
+// mingjing demo: the five bundled counties' regions, an account for every
+// role in one of them (义乌市), so each user kind can be tried at once, and
+// that county's generated business records with their planted
+// irregularities (src/demo, docs/demo-data.md), imported like real files.
+// Safe to run again: existing accounts are left as they are and re-imported
+// records that did not change are left alone.
+#include "demo/demo.h"
+
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "cli/commands.h"
+#include "imports/datasets.h"
+#include "privacy/privacy.h"
 #include "regions/regions.h"
 
 namespace mingjing::embedded {
@@ -15,7 +25,7 @@ extern const unsigned long kRegions5Counties_size;
 namespace mingjing::cli {
 namespace {
 
-constexpr const char* kDemoCounty = "330782000000";  // 义乌市
+constexpr const char* kDemoCounty = demo::kDemoCounty;  // 义乌市
 constexpr const char* kDemoPassword = "Mingjing@2026";
 
 struct DemoAccount {
@@ -26,10 +36,81 @@ struct DemoAccount {
   std::vector<std::string> programmes;
 };
 
+// Terminal columns: CJK characters take two.
+std::size_t display_width(const std::string& s) {
+  std::size_t width = 0;
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      ++width;
+    } else if ((c & 0xC0) != 0x80) {
+      width += 2;
+    }
+  }
+  return width;
+}
+
+std::string padded(const std::string& s, std::size_t width) {
+  std::size_t w = display_width(s);
+  return s + std::string(w < width ? width - w : 1, ' ');
+}
+
+// Generates the county's records and imports them, one recorded run and
+// one audit entry per dataset.
+int load_records(db::Database& db, regions::RegionService& regions, const DemoOptions& o) {
+  auto vault = privacy::Vault::open(o.key_file.empty() ? default_key_file(o.db_url) : o.key_file);
+  if (!vault.ok()) {
+    std::cerr << "错误：" << vault.error().message << "\n";
+    return 1;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto county = demo::generate_county(demo::villages_of(regions, kDemoCounty));
+  if (!county.ok()) {
+    std::cerr << "错误：" << county.error().message << "\n";
+    return 1;
+  }
+  auto loaded = demo::load_county(db, *vault, *county, {.username = "demo"});
+  if (!loaded.ok()) {
+    std::cerr << "错误：演示数据导入失败：" << loaded.error().message << "\n";
+    return 1;
+  }
+  std::size_t rows = 0, inserted = 0, unchanged = 0, rejected = 0;
+  for (const auto& s : *loaded) {
+    rows += s.rows;
+    inserted += s.inserted;
+    unchanged += s.unchanged;
+    rejected += s.rejected;
+    (void)audit::append_now(db, {{0, "demo", "system", ""},
+                                 "import." + s.dataset,
+                                 "import:" + std::to_string(s.import_id),
+                                 "demo-" + s.dataset + ".csv rows=" + std::to_string(s.rows) +
+                                     " inserted=" + std::to_string(s.inserted) +
+                                     " updated=" + std::to_string(s.updated) +
+                                     " rejected=" + std::to_string(s.rejected),
+                                 "",
+                                 ""});
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f", seconds);
+  std::cout << "演示业务数据：" << rows << " 条（新增 " << inserted << "，未变 " << unchanged
+            << "），用时 " << took << " 秒\n";
+  for (const auto& s : *loaded) {
+    const imports::DatasetSpec* spec = imports::find_dataset(s.dataset);
+    std::cout << "  " << padded(spec->chinese + "（" + s.dataset + "）", 36) << s.rows << "\n";
+  }
+  std::cout << "预置问题线索 " << county->plants.size() << " 条，清单见 docs/demo-data.md\n";
+  if (rejected > 0) {
+    std::cerr << "错误：演示数据有 " << rejected << " 行未通过校验\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
-int run_demo(const std::string& db_url) {
-  auto db = open_database(db_url);
+int run_demo(const DemoOptions& o) {
+  auto db = open_database(o.db_url);
   if (!db) return 1;
   regions::RegionService regions(*db);
   auto imported = regions.import_csv(
@@ -84,7 +165,7 @@ int run_demo(const std::string& db_url) {
     std::cout << "  " << a.username << std::string(16 - std::string(a.username).size(), ' ')
               << def->name << " · " << region->name << "\n";
   }
-  return 0;
+  return o.records ? load_records(*db, regions, o) : 0;
 }
 
 }  // namespace mingjing::cli

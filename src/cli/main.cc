@@ -25,9 +25,14 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--key", serve.key_file,
                         "Personal-data key file (default: next to an SQLite database)");
 
-  std::string demo_db = db_url;
-  auto* demo_cmd = app.add_subcommand("demo", "Create a demo county with accounts for every role");
-  demo_cmd->add_option("--db", demo_db, "Database URL");
+  DemoOptions demo{db_url, "", true};
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Create a demo county: accounts for every role and generated business records");
+  demo_cmd->add_option("--db", demo.db_url, "Database URL");
+  demo_cmd->add_option("--key", demo.key_file,
+                       "Personal-data key file (default: next to an SQLite database)");
+  bool no_records = false;
+  demo_cmd->add_flag("--no-records", no_records, "Regions and accounts only, no business records");
 
   ImportOptions imp{db_url, "", "", false, "", ""};
   auto* import_cmd = app.add_subcommand("import", "Import a dataset file (CSV or .xlsx)");
@@ -82,7 +87,10 @@ int main(int argc, char** argv) {
   // a clear message and status 1 instead of an abort.
   try {
     if (*serve_cmd) return run_serve(serve);
-    if (*demo_cmd) return run_demo(demo_db);
+    if (*demo_cmd) {
+      demo.records = !no_records;
+      return run_demo(demo);
+    }
     if (*import_cmd) return run_import(imp);
     if (*user_add) return run_user_add(add);
     if (*user_passwd) return run_user_passwd(passwd_db, passwd_user, passwd_password);

@@ -56,8 +56,9 @@ async function waitHealthy(url, child, log) {
 }
 
 /** Creates the demo county in a fresh database, imports `seed` ([{dataset, csv}]) and serves it.
- *  Returns {url, stop}. */
-export async function startDemoServer({ seed = [] } = {}) {
+ *  The county's generated records are left out unless `records` is true, so tests can count
+ *  exactly what they seed. Returns {url, stop}. */
+export async function startDemoServer({ seed = [], records = false } = {}) {
   const bin = env('MINGJING_BIN')
   const staticDir = env('MINGJING_STATIC', join(repo, 'web/dist'))
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`no built front end in ${staticDir}`)
@@ -74,17 +75,18 @@ export async function startDemoServer({ seed = [] } = {}) {
   } else {
     db = `sqlite:${join(work, 'demo.db')}`
   }
-  execFileSync(bin, ['demo', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const key = join(work, 'personal.key')
+  const demoArgs = ['demo', '--db', db, '--key', key, ...(records ? [] : ['--no-records'])]
+  execFileSync(bin, demoArgs, { stdio: ['ignore', 'ignore', 'pipe'] })
   for (const [i, { dataset, csv }] of seed.entries()) {
     const file = join(work, `seed-${i}.csv`)
     writeFileSync(file, csv)
-    execFileSync(bin, ['import', dataset, file, '--db', db, '--key', join(work, 'personal.key')], {
+    execFileSync(bin, ['import', dataset, file, '--db', db, '--key', key], {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
   }
   const port = await freePort()
   let output = ''
-  const key = join(work, 'personal.key')
   const child = spawn(bin, ['serve', '--db', db, '--bind', '127.0.0.1', '--port', String(port), '--static', staticDir, '--key', key], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
