@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -94,9 +95,43 @@ struct BulkWriter::Impl {
 namespace sq = sqlite_api;
 
 struct BulkWriter::Sqlite final : BulkWriter::Impl {
-  explicit Sqlite(sq::sqlite3* handle) : db(handle) {}
+  // SQLite copies the write-ahead log back into the database (a checkpoint)
+  // once the log passes 1000 pages, which with 10,000-row batches is after
+  // every commit: the pages of an index on random values (a blind index)
+  // are then copied again and again. While a writer is open the log may
+  // grow to this much before it is copied; the connection's own setting is
+  // restored afterwards.
+  static constexpr long long kCheckpointBytes = 256ll * 1024 * 1024;
+
+  explicit Sqlite(sq::sqlite3* handle) : db(handle) {
+    sq::sqlite3_stmt* st = nullptr;
+    long long page_size = 4096;
+    if (sq::sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, nullptr) == SQLITE_OK &&
+        sq::sqlite3_step(st) == SQLITE_ROW) {
+      page_size = std::max<long long>(512, sq::sqlite3_column_int64(st, 0));
+    }
+    sq::sqlite3_finalize(st);
+    st = nullptr;
+    if (sq::sqlite3_prepare_v2(db, "PRAGMA wal_autocheckpoint", -1, &st, nullptr) == SQLITE_OK &&
+        sq::sqlite3_step(st) == SQLITE_ROW) {
+      checkpoint_pages = static_cast<int>(sq::sqlite3_column_int64(st, 0));
+    }
+    sq::sqlite3_finalize(st);
+    if (checkpoint_pages > 0) {
+      sq::sqlite3_wal_autocheckpoint(db, static_cast<int>(kCheckpointBytes / page_size));
+    }
+  }
+
   ~Sqlite() override {
     for (auto& [sql, st] : statements) sq::sqlite3_finalize(st);
+    if (checkpoint_pages > 0) {
+      sq::sqlite3_wal_autocheckpoint(db, checkpoint_pages);
+      // Copy what the log holds now, waiting for no one, so readers do not
+      // search a long log until the next write.
+      if (sq::sqlite3_get_autocommit(db)) {
+        sq::sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
+    }
   }
 
   [[noreturn]] void fail(const char* what) {
@@ -211,6 +246,7 @@ struct BulkWriter::Sqlite final : BulkWriter::Impl {
   }
 
   sq::sqlite3* db;
+  int checkpoint_pages = 0;  // the connection's setting, to restore
   std::unordered_map<std::string, sq::sqlite3_stmt*> statements;
 };
 
