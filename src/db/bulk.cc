@@ -210,8 +210,8 @@ struct BulkWriter::Sqlite final : BulkWriter::Impl {
         const auto* text = sq::sqlite3_column_text(st, 0);
         int size = sq::sqlite3_column_bytes(st, 0);
         out.emplace(std::string(key), text ? std::string(reinterpret_cast<const char*>(text),
-                                            static_cast<std::size_t>(size))
-                              : std::string());
+                                                         static_cast<std::size_t>(size))
+                                           : std::string());
       } else if (rc != SQLITE_DONE) {
         std::string message = sq::sqlite3_errmsg(db);
         sq::sqlite3_reset(st);
@@ -290,10 +290,10 @@ struct BulkWriter::Postgresql final : BulkWriter::Impl {
   void copy(const std::string& table, const std::vector<std::string>& columns, std::size_t count,
             const BulkRows& rows, Selection which) {
     {
-      Result r(PQexec(pg, ("COPY " + quoted(table) + " (" + column_list(columns, count) +
-                           ") FROM STDIN")
-                              .c_str()),
-               &PQclear);
+      Result r(
+          PQexec(pg, ("COPY " + quoted(table) + " (" + column_list(columns, count) + ") FROM STDIN")
+                         .c_str()),
+          &PQclear);
       if (PQresultStatus(r.get()) != PGRES_COPY_IN) fail("copy", r.get());
     }
     std::string buffer;
@@ -369,7 +369,8 @@ struct BulkWriter::Postgresql final : BulkWriter::Impl {
     Result r(PQexecParams(pg, sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0), &PQclear);
     if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) fail("lookup", r.get());
     for (int i = 0, n = PQntuples(r.get()); i < n; ++i) {
-      out.emplace(PQgetvalue(r.get(), i, 0), PQgetisnull(r.get(), i, 1) ? "" : PQgetvalue(r.get(), i, 1));
+      out.emplace(PQgetvalue(r.get(), i, 0),
+                  PQgetisnull(r.get(), i, 1) ? "" : PQgetvalue(r.get(), i, 1));
     }
     return out;
   }

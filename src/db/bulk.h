@@ -95,10 +95,10 @@ class BulkWriter {
   // per row of `rows` (as wide as `columns`; cells after the key are not
   // written), or per row listed in `which`. Keys must be distinct within
   // one call. Rows can so share one layout with insert().
-  void update(const std::string& table, const std::vector<std::string>& columns,
-              std::size_t key, const BulkRows& rows);
-  void update(const std::string& table, const std::vector<std::string>& columns,
-              std::size_t key, const BulkRows& rows, const std::vector<std::size_t>& which);
+  void update(const std::string& table, const std::vector<std::string>& columns, std::size_t key,
+              const BulkRows& rows);
+  void update(const std::string& table, const std::vector<std::string>& columns, std::size_t key,
+              const BulkRows& rows, const std::vector<std::size_t>& which);
 
  private:
   struct Impl;

@@ -87,8 +87,8 @@ TEST(CsvStream, TheSameRecordsWhereverTheTextIsCut) {
   EXPECT_EQ(whole.records[2].first, 4u) << "the line after a field spanning two lines";
   for (std::size_t i = 0; i <= kTricky.size(); ++i) {
     for (std::size_t j = i; j <= kTricky.size(); ++j) {
-      Parsed cut = parse_pieces(
-          {kTricky.substr(0, i), kTricky.substr(i, j - i), kTricky.substr(j)});
+      Parsed cut =
+          parse_pieces({kTricky.substr(0, i), kTricky.substr(i, j - i), kTricky.substr(j)});
       ASSERT_EQ(cut, whole) << "cut at " << i << " and " << j << "\n" << describe(cut);
     }
   }
@@ -155,9 +155,9 @@ TEST(CsvStream, AStreamErrorEndsTheRecords) {
 std::string decode_cut(Encoding from, const std::string& bytes, std::size_t i, std::size_t j) {
   Utf8Decoder decoder(from);
   std::string out;
-  for (std::string_view piece : {std::string_view(bytes).substr(0, i),
-                                 std::string_view(bytes).substr(i, j - i),
-                                 std::string_view(bytes).substr(j)}) {
+  for (std::string_view piece :
+       {std::string_view(bytes).substr(0, i), std::string_view(bytes).substr(i, j - i),
+        std::string_view(bytes).substr(j)}) {
     if (auto s = decoder.feed(piece, out); !s.ok()) return "error: " + s.error().message;
   }
   if (auto s = decoder.finish(out); !s.ok()) return "error: " + s.error().message;
@@ -187,11 +187,11 @@ TEST(Utf8Decoder, Gb18030CharactersCutAnywhere) {
 TEST(Utf8Decoder, BadBytesFailWhereverTheyAreCut) {
   const std::string not_utf8 = "error: 文件不是有效的 UTF-8 编码";
   const std::string not_gb = "error: 无法识别文件编码（应为 UTF-8 或 GBK/GB18030）";
-  expect_every_cut(Encoding::kUtf8, "ab\xE6\xB5", not_utf8);         // cut off at the end
-  expect_every_cut(Encoding::kUtf8, "ab\xE6\x41\xB5x", not_utf8);    // broken in the middle
+  expect_every_cut(Encoding::kUtf8, "ab\xE6\xB5", not_utf8);       // cut off at the end
+  expect_every_cut(Encoding::kUtf8, "ab\xE6\x41\xB5x", not_utf8);  // broken in the middle
   expect_every_cut(Encoding::kUtf8Bom, "\xEF\xBB\xBF\xFFx", not_utf8);
-  expect_every_cut(Encoding::kGb18030, "ab\xD5", not_gb);           // cut off at the end
-  expect_every_cut(Encoding::kGb18030, "ab\xD5\x20xyz", not_gb);    // not a trail byte
+  expect_every_cut(Encoding::kGb18030, "ab\xD5", not_gb);         // cut off at the end
+  expect_every_cut(Encoding::kGb18030, "ab\xD5\x20xyz", not_gb);  // not a trail byte
 }
 
 // --- files larger than a chunk ---------------------------------------------------------

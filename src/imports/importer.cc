@@ -1,9 +1,5 @@
 #include "imports/importer.h"
 
-#include <sys/resource.h>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -171,17 +167,6 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   const RecordStore store(vault_);
   db::BulkWriter writer(conn);
   KnownReferences known;
-  if (const char* e = std::getenv("MJ_PRAGMAS")) {  // TEMP experiment
-    std::string all = e;
-    std::size_t at = 0;
-    while (at < all.size()) {
-      auto semi = all.find(';', at);
-      if (semi == std::string::npos) semi = all.size();
-      conn.session() << ("PRAGMA " + all.substr(at, semi - at));
-      at = semi + 1;
-    }
-  }
-  double waited = 0;  // TEMP
   long long started = db::now_unix_ms();
   conn.session() << "INSERT INTO imports (dataset, file_name, file_sha256, user_id, username, "
                     "started_at, status) VALUES (:d, :f, :s, :u, :n, :t, 'running') RETURNING id",
@@ -355,9 +340,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   };
 
   while (true) {
-    auto t0 = std::chrono::steady_clock::now();  // TEMP
     std::unique_ptr<Batch> batch = queue.pop();
-    waited += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (batch->exception) std::rethrow_exception(batch->exception);
     // Bad rows in file order: those read before the batch filled come
     // before the batch's own reference errors.
@@ -375,13 +358,6 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
     if (last) break;
   }
   stop_reader();
-  if (std::getenv("MJ_TIMING")) {  // TEMP
-    rusage ru{};
-    getrusage(RUSAGE_THREAD, &ru);
-    fprintf(stderr, "writer: user %.2f sys %.2f waited %.2f\n",
-            ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
-            ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, waited);
-  }
   summary.rows = rows_read;
   if (strict_tx) strict_tx->commit();
 

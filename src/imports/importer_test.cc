@@ -225,7 +225,6 @@ TEST_F(DbImporter, AnXlsxWorkbookWithDatesAndNumbers) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM deaths WHERE death_date = '2025-01-26'"), 2);
 }
 
-
 // --- many batches through the reader thread ------------------------------------------
 
 class DbImporterBatches : public DbImporter {
@@ -329,10 +328,13 @@ class ThrowingSource final : public TableSource {
  public:
   core::Result<std::optional<TableRow>> next() override {
     ++calls_;
-    if (calls_ == 1) return std::optional(TableRow{1, {"id", "account_no", "time", "direction", "amount"}, {}});
+    if (calls_ == 1)
+      return std::optional(TableRow{1, {"id", "account_no", "time", "direction", "amount"}, {}});
     if (calls_ <= 3) {
       return std::optional(TableRow{
-          calls_, {"T" + std::to_string(calls_), "6222021234567890123", "2025-03-01 10:00", "out", "1"}, {}});
+          calls_,
+          {"T" + std::to_string(calls_), "6222021234567890123", "2025-03-01 10:00", "out", "1"},
+          {}});
     }
     throw std::runtime_error("the disk went away");
   }
@@ -347,8 +349,8 @@ TEST_F(DbImporterBatches, AnExceptionInTheReaderThreadReachesTheCaller) {
   ImportOptions o = batches_of(1);
   EXPECT_THROW(importer.run(*find_dataset("bank_transactions"), source, o), std::runtime_error);
   // Nothing hangs, and the connection pool is whole again.
-  auto s = import("bank_transactions", std::string(kHeader) +
-                                           "T9,6222021234567890123,2025-03-01 10:00,out,1\n");
+  auto s = import("bank_transactions",
+                  std::string(kHeader) + "T9,6222021234567890123,2025-03-01 10:00,out,1\n");
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(s->inserted, 1u);
 }

@@ -95,9 +95,8 @@ std::string mask_personal(ColumnType type, const std::string& plaintext);
 privacy::Kind privacy_kind(ColumnType type);
 
 // Which of `keys` are record keys of `table`, with their row digests.
-std::unordered_map<std::string, std::string> stored_digests(db::BulkWriter& writer,
-                                                            const std::string& table,
-                                                            const std::vector<std::string_view>& keys);
+std::unordered_map<std::string, std::string> stored_digests(
+    db::BulkWriter& writer, const std::string& table, const std::vector<std::string_view>& keys);
 
 }  // namespace mingjing::imports
 
