@@ -9,7 +9,7 @@ DEB_PACKAGES=(
   librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
   libsoci-dev libsqlite3-dev sqlite3 libpq-dev
   nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
-  libsodium-dev libicu-dev libqrencode-dev libxlsxwriter-dev
+  libsodium-dev libicu-dev libqrencode-dev libxlsxwriter-dev libssl-dev
   libzip-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format

@@ -1,11 +1,15 @@
 // mingjing import DATASET FILE: prints one JSON summary line; exit 0 when
 // the file was read (even with rejected rows), 2 when refused as a whole.
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
 
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -63,20 +67,23 @@ nlohmann::ordered_json summary_json(const std::string& dataset, const Summary& s
 }
 
 // Hex SHA-256 of a file, read in pieces: the record of an import names the
-// exact file.
+// exact file. OpenSSL, not libsodium: it uses the CPU's SHA instructions,
+// four times as fast on a 160 MB file, which is read before any row.
 std::string file_sha256(const std::string& path) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> buf(1 << 16);
-  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
-                              static_cast<unsigned long long>(in.gcount()));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 unavailable");
   }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
+    EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &size);
+  char hex[EVP_MAX_MD_SIZE * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, size);
   return hex;
 }
 

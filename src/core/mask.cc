@@ -37,6 +37,22 @@ std::string mask_phone(std::string_view phone) {
 }
 
 std::string mask_account(std::string_view account) {
+  account = trim(account);
+  // Plain ASCII (every account number that passed validation): one byte is
+  // one character, so no splitting is needed.
+  bool ascii = true;
+  for (char c : account) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::string kept;
+    kept.reserve(account.size());
+    for (char c : account) {
+      if (c != ' ' && c != '\t') kept += c;
+    }
+    const std::size_t n = kept.size();
+    if (n < 9) return std::string(n, '*');
+    for (std::size_t i = 4; i < n - 4; ++i) kept[i] = '*';
+    return kept;
+  }
   std::vector<std::string_view> chars;
   for (std::string_view c : split_utf8(trim(account))) {
     if (c != " " && c != "\t" && c != "\xE3\x80\x80") chars.push_back(c);

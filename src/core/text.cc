@@ -73,6 +73,16 @@ std::vector<std::string_view> split_utf8(std::string_view s) {
   return out;
 }
 
+std::size_t count_utf8(std::string_view s) {
+  std::size_t count = 0;
+  while (!s.empty()) {
+    std::size_t n = utf8_sequence_length(s);
+    s.remove_prefix(n == 0 ? 1 : n);
+    ++count;
+  }
+  return count;
+}
+
 bool is_ascii_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {

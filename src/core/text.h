@@ -22,6 +22,9 @@ std::string_view trim(std::string_view s);
 // so the pieces always concatenate back to `s`.
 std::vector<std::string_view> split_utf8(std::string_view s);
 
+// The number of pieces split_utf8 gives, without making them.
+std::size_t count_utf8(std::string_view s);
+
 // True if `s` is non-empty and every byte is an ASCII digit.
 bool is_ascii_digits(std::string_view s);
 

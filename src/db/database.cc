@@ -112,6 +112,8 @@ void prepare_sqlite_session(soci::session& s) {
   // SQLite's default page cache is 2 MB: a large import then spends its time
   // re-reading index pages. 64 MB is allocated only as pages are used.
   s << "PRAGMA cache_size=-65536";
+  // A log grown large during an import is cut back to this when it restarts.
+  s << "PRAGMA journal_size_limit=67108864";
 }
 
 }  // namespace

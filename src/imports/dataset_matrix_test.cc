@@ -1001,7 +1001,7 @@ TEST(DbKilledImport, AKillInsideABatchLeavesNothingOfIt) {
     EXPECT_TRUE(until([&] {
       return count(
                  "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND "
-                 "query LIKE 'UPDATE projects%'") == 1;
+                 "query LIKE 'UPDATE %projects%'") == 1;
     }));
   } else {
     // The child holds the write lock from the batch's BEGIN IMMEDIATE; the
@@ -1030,7 +1030,7 @@ TEST(DbKilledImport, AKillInsideABatchLeavesNothingOfIt) {
     EXPECT_TRUE(until([&] {
       return count(
                  "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND "
-                 "query LIKE 'UPDATE projects%'") == 0;
+                 "query LIKE 'UPDATE %projects%'") == 0;
     }));
   }
   {

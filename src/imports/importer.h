@@ -11,7 +11,13 @@
 // records already written are recognised by their keys and left alone.
 // Strict mode writes nothing unless every row is good.
 //
+// Speed: run() reads, validates, blind-indexes and seals on a thread of its
+// own, one batch ahead (at most two waiting), while the calling thread
+// checks references and writes through db::BulkWriter. Results, errors and
+// their order are as if it were done one batch after the other.
+//
 // Thread-safety: one Importer per import; the Database and Vault are shared.
+// The TableSource is read on the importer's own thread during run().
 #pragma once
 
 #include <functional>

@@ -8,6 +8,7 @@
 #include <xlsxwriter.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "db/soci.h"
 #include "support/region_fixture.h"
@@ -222,6 +223,136 @@ TEST_F(DbImporter, AnXlsxWorkbookWithDatesAndNumbers) {
   EXPECT_EQ(s->errors[0].row, 4u);
   EXPECT_EQ(s->errors[0].column, "id_number");
   EXPECT_EQ(count("SELECT COUNT(*) FROM deaths WHERE death_date = '2025-01-26'"), 2);
+}
+
+// --- many batches through the reader thread ------------------------------------------
+
+class DbImporterBatches : public DbImporter {
+ protected:
+  void SetUp() override {
+    DbImporter::SetUp();
+    ASSERT_TRUE(import("accounts",
+                       "account_no,village_code\n"
+                       "6222021234567890123,330782001001\n"
+                       "6222021234567890456,330782001001\n")
+                    .ok());
+  }
+  static ImportOptions batches_of(std::size_t rows) {
+    ImportOptions o;
+    o.batch_rows = rows;
+    return o;
+  }
+  static constexpr const char* kHeader = "id,account_no,time,direction,amount\n";
+};
+
+TEST_F(DbImporterBatches, ErrorsCountsAndDuplicatesAcrossBatches) {
+  std::string csv = std::string(kHeader) +
+                    "T1,6222021234567890123,2025-03-01 10:00,out,10\n"  // 2 good
+                    "T2,6222021234567890999,2025-03-01 10:00,out,10\n"  // 3 no such account
+                    "T3,6222021234567890123,2025-03-01 10:00,out,-1\n"  // 4 negative
+                    "T4,6222021234567890999,2025-03-01 10:00,out,10\n"  // 5 no such account
+                    "T1,6222021234567890456,2025-03-01 10:00,out,10\n"  // 6 T1 again, changed
+                    "T5,6222021234567890123,2025-02-30 10:00,out,10\n"  // 7 bad date
+                    "T6,6222021234567890456,2025-03-01 10:00,in,10\n"   // 8 good
+                    "T6,6222021234567890456,2025-03-01 10:00,in,20\n"   // 9 T6 again, changed
+                    "T7,6222021234567890123,2025-03-01 10:00,in,30\n";  // 10 good
+  auto s = import("bank_transactions", csv, batches_of(2));
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->rows, 9u);
+  EXPECT_EQ(s->inserted, 3u);  // T1, T6, T7
+  EXPECT_EQ(s->updated, 2u);   // T1 and T6 the second time
+  EXPECT_EQ(s->unchanged, 0u);
+  EXPECT_EQ(s->rejected, 4u);
+  // As before the reader thread: per batch, the bad rows read while it
+  // filled, then its rows with missing references.
+  std::vector<std::size_t> rows;
+  for (const auto& e : s->errors) rows.push_back(e.row);
+  EXPECT_EQ(rows, (std::vector<std::size_t>{3, 4, 5, 7}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_transactions"), 3);
+  EXPECT_EQ(text("SELECT account_no_mask FROM bank_transactions WHERE id = 'T1'"),
+            "6222***********0456");
+  EXPECT_EQ(count("SELECT amount FROM bank_transactions WHERE id = 'T6'"), 2000);
+  EXPECT_EQ(count("SELECT rows_read FROM imports WHERE id = " + std::to_string(s->import_id)), 9);
+
+  // The same file with its duplicates taken out, twice: the second run
+  // changes nothing.
+  std::string clean = std::string(kHeader) +
+                      "T1,6222021234567890456,2025-03-01 10:00,out,10\n"
+                      "T6,6222021234567890456,2025-03-01 10:00,in,20\n"
+                      "T7,6222021234567890123,2025-03-01 10:00,in,30\n";
+  ASSERT_TRUE(import("bank_transactions", clean, batches_of(2)).ok());
+  auto again = import("bank_transactions", clean, batches_of(2));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 3u);
+  EXPECT_EQ(again->inserted + again->updated, 0u);
+}
+
+TEST_F(DbImporterBatches, StrictRefusesAMissingReferenceInALaterBatch) {
+  std::string csv = std::string(kHeader);
+  for (int i = 1; i <= 4; ++i) {
+    csv += "T" + std::to_string(i) + ",6222021234567890123,2025-03-01 10:00,out,10\n";
+  }
+  csv += "T5,6222021234567890999,2025-03-01 10:00,out,10\n";  // row 6
+  csv += "T6,6222021234567890123,2025-03-01 10:00,out,10\n";
+  ImportOptions strict = batches_of(2);
+  strict.strict = true;
+  auto s = import("bank_transactions", csv, strict);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message,
+            "第6行“account_no”列（6222***********0999）：引用的村级银行账户记录不存在");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_transactions"), 0);
+  EXPECT_EQ(text("SELECT status FROM imports WHERE dataset = 'bank_transactions'"), "refused");
+}
+
+TEST_F(DbImporterBatches, AReaderErrorLateInTheFileKeepsWholeBatches) {
+  std::string csv = std::string(kHeader);
+  for (int i = 1; i <= 5; ++i) {
+    csv += "T" + std::to_string(i) + ",6222021234567890123,2025-03-01 10:00,out,10\n";
+  }
+  csv += "T6,\"6222021234567890123\"x,2025-03-01 10:00,out,10\n";  // row 7: bad quoting
+  auto s = import("bank_transactions", csv, batches_of(2));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "第7行：引号后有多余字符");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_transactions"), 4) << "two whole batches";
+  EXPECT_EQ(text("SELECT status FROM imports WHERE dataset = 'bank_transactions'"), "failed");
+
+  ImportOptions few = batches_of(2);
+  few.max_rows = 3;
+  auto too_many = import("bank_transactions", csv, few);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().code, core::errc::kTooLarge);
+}
+
+// A source that gives a header and two rows, then throws.
+class ThrowingSource final : public TableSource {
+ public:
+  core::Result<std::optional<TableRow>> next() override {
+    ++calls_;
+    if (calls_ == 1)
+      return std::optional(TableRow{1, {"id", "account_no", "time", "direction", "amount"}, {}});
+    if (calls_ <= 3) {
+      return std::optional(TableRow{
+          calls_,
+          {"T" + std::to_string(calls_), "6222021234567890123", "2025-03-01 10:00", "out", "1"},
+          {}});
+    }
+    throw std::runtime_error("the disk went away");
+  }
+  TableFormat format() const override { return TableFormat::kCsv; }
+
+ private:
+  std::size_t calls_ = 0;
+};
+
+TEST_F(DbImporterBatches, AnExceptionInTheReaderThreadReachesTheCaller) {
+  ThrowingSource source;
+  ImportOptions o = batches_of(1);
+  EXPECT_THROW(importer.run(*find_dataset("bank_transactions"), source, o), std::runtime_error);
+  // Nothing hangs, and the connection pool is whole again.
+  auto s = import("bank_transactions",
+                  std::string(kHeader) + "T9,6222021234567890123,2025-03-01 10:00,out,1\n");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->inserted, 1u);
 }
 
 }  // namespace

@@ -13,78 +13,89 @@ namespace mingjing::imports {
 namespace {
 
 constexpr char kKeySeparator = '\x1f';
-constexpr std::size_t kLookupChunk = 500;
 
-// One bound column of a bulk statement: values for every row, and whether
-// each is NULL.
-struct BulkColumn {
-  enum class Type { text, integer, real } type = Type::text;
-  std::vector<std::string> text;
-  std::vector<long long> integer;
-  std::vector<double> real;
-  std::vector<soci::indicator> ind;
+// How a column type is stored: its SQL type family.
+enum class Stored { text, integer, real };
 
-  void add_text(std::string v, bool null = false) {
-    text.push_back(std::move(v));
-    ind.push_back(null ? soci::i_null : soci::i_ok);
-  }
-  void add_integer(long long v, bool null = false) {
-    integer.push_back(v);
-    ind.push_back(null ? soci::i_null : soci::i_ok);
-  }
-  void add_real(double v, bool null = false) {
-    real.push_back(v);
-    ind.push_back(null ? soci::i_null : soci::i_ok);
-  }
-  void bind(soci::statement& st) {
-    switch (type) {
-      case Type::text:
-        st.exchange(soci::use(text, ind));
-        break;
-      case Type::integer:
-        st.exchange(soci::use(integer, ind));
-        break;
-      case Type::real:
-        st.exchange(soci::use(real, ind));
-        break;
-    }
-  }
-};
-
-std::string quoted(const std::string& name) {
-  return "\"" + name + "\"";
-}
-
-// The stored columns of a dataset in order, with the bulk type of each.
-struct Layout {
-  std::vector<std::string> names;
-  std::vector<BulkColumn::Type> types;
-};
-
-// How a column type is stored and bound.
-BulkColumn::Type layout_type(ColumnType type) {
+Stored stored_type(ColumnType type) {
   switch (type) {
     case ColumnType::money:
     case ColumnType::integer:
     case ColumnType::boolean:
     case ColumnType::datetime:
-      return BulkColumn::Type::integer;
+      return Stored::integer;
     case ColumnType::decimal:
-      return BulkColumn::Type::real;
+      return Stored::real;
     default:
-      return BulkColumn::Type::text;
+      return Stored::text;
   }
 }
 
-Layout layout_of(const DatasetSpec& d) {
-  Layout l;
+// The stored columns of a dataset in order (personal columns as three).
+std::vector<std::string> stored_names(const DatasetSpec& d) {
+  std::vector<std::string> names;
   for (const auto& c : d.columns) {
-    for (const auto& name : stored_columns(c)) {
-      l.names.push_back(name);
-      l.types.push_back(layout_type(c.type));
+    for (auto& name : stored_columns(c)) names.push_back(std::move(name));
+  }
+  return names;
+}
+
+// The indexes of the dataset's key columns, in key order.
+std::vector<std::size_t> key_columns(const DatasetSpec& d) {
+  std::vector<std::size_t> out;
+  for (const auto& name : d.key) {
+    for (std::size_t c = 0; c < d.columns.size(); ++c) {
+      if (d.columns[c].name == name) out.push_back(c);
     }
   }
-  return l;
+  return out;
+}
+
+// The text the row digest is computed over: every value, typed.
+void canonical_form(const DatasetSpec& d, const std::vector<Value>& row, std::string& out) {
+  out.clear();
+  for (std::size_t c = 0; c < d.columns.size(); ++c) {
+    const Value& v = row[c];
+    switch (v.kind) {
+      case Value::Kind::null:
+        out += 'N';
+        break;
+      case Value::Kind::text:
+        out += 'T';
+        out += v.text;
+        break;
+      case Value::Kind::integer:
+        out += 'I';
+        out += std::to_string(v.integer);
+        break;
+      case Value::Kind::real:
+        out += 'R';
+        out += std::to_string(v.real);
+        break;
+    }
+    out += kKeySeparator;
+  }
+}
+
+// A record key from the key values, personal ones by their blind index
+// (`blind(c)` gives it for column c).
+template <typename Blind>
+std::string key_of(const DatasetSpec& d, const std::vector<std::size_t>& keys,
+                   const std::vector<Value>& row, Blind blind) {
+  std::string key;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (k) key += kKeySeparator;
+    std::size_t c = keys[k];
+    const Value& v = row[c];
+    if (v.kind == Value::Kind::text && is_personal(d.columns[c].type)) {
+      key += blind(c);
+    } else if (v.kind == Value::Kind::text) {
+      key += v.text;
+    } else if (v.kind == Value::Kind::integer) {
+      key += std::to_string(v.integer);
+    }
+  }
+  return key;
 }
 
 }  // namespace
@@ -95,27 +106,9 @@ privacy::Kind privacy_kind(ColumnType type) {
                                        : privacy::Kind::id_number;
 }
 
-std::unordered_map<std::string, std::string> stored_digests(db::Connection& conn,
-                                                            const std::string& table,
-                                                            const std::vector<std::string>& keys) {
-  std::unordered_map<std::string, std::string> out;
-  for (std::size_t at = 0; at < keys.size(); at += kLookupChunk) {
-    std::size_t n = std::min(kLookupChunk, keys.size() - at);
-    std::string sql = "SELECT record_key, row_digest FROM " + table + " WHERE record_key IN (";
-    for (std::size_t i = 0; i < n; ++i) sql += (i ? ",:k" : ":k") + std::to_string(i);
-    sql += ")";
-    std::string key, digest;
-    soci::statement st(conn.session());
-    st.exchange(soci::into(key));
-    st.exchange(soci::into(digest));
-    for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(keys[at + i]));
-    st.alloc();
-    st.prepare(sql);
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) out[key] = digest;
-  }
-  return out;
+std::unordered_map<std::string, std::string> stored_digests(
+    db::BulkWriter& writer, const std::string& table, const std::vector<std::string_view>& keys) {
+  return writer.lookup(table, "record_key", "row_digest", keys);
 }
 
 std::string mask_personal(ColumnType type, const std::string& plaintext) {
@@ -133,190 +126,192 @@ std::string mask_personal(ColumnType type, const std::string& plaintext) {
   }
 }
 
+void PreparedRows::clear() {
+  values.clear();
+  keys.clear();
+  digests.clear();
+  blind.clear();
+  stored.clear(0);
+  skip.clear();
+}
+
 std::string RecordStore::record_key(const DatasetSpec& d, const std::vector<Value>& row) const {
-  std::string key;
-  for (std::size_t k = 0; k < d.key.size(); ++k) {
-    if (k) key += kKeySeparator;
-    for (std::size_t c = 0; c < d.columns.size(); ++c) {
-      if (d.columns[c].name != d.key[k]) continue;
-      const Value& v = row[c];
-      if (v.kind == Value::Kind::text && is_personal(d.columns[c].type)) {
-        key += vault_.blind_index(privacy_kind(d.columns[c].type), v.text);
-      } else if (v.kind == Value::Kind::text) {
-        key += v.text;
-      } else if (v.kind == Value::Kind::integer) {
-        key += std::to_string(v.integer);
-      }
-    }
-  }
-  return key;
+  return key_of(d, key_columns(d), row, [&](std::size_t c) {
+    return vault_.blind_index(privacy_kind(d.columns[c].type), row[c].text);
+  });
 }
 
 std::string RecordStore::row_digest(const DatasetSpec& d, const std::vector<Value>& row) const {
   std::string canonical;
-  for (std::size_t c = 0; c < d.columns.size(); ++c) {
-    const Value& v = row[c];
-    switch (v.kind) {
-      case Value::Kind::null:
-        canonical += 'N';
-        break;
-      case Value::Kind::text:
-        canonical += 'T' + v.text;
-        break;
-      case Value::Kind::integer:
-        canonical += 'I' + std::to_string(v.integer);
-        break;
-      case Value::Kind::real:
-        canonical += 'R' + std::to_string(v.real);
-        break;
-    }
-    canonical += kKeySeparator;
-  }
+  canonical_form(d, row, canonical);
   return vault_.fingerprint(canonical);
 }
 
-WriteCounts RecordStore::write(db::Connection& conn, const DatasetSpec& d,
-                               const std::vector<std::vector<Value>>& rows, long long import_id) {
-  WriteCounts counts;
-  if (rows.empty()) return counts;
-
-  // Sequential semantics within the call: the last row of a key wins.
-  struct Pending {
-    std::size_t row;
-    std::string digest;
-  };
-  std::vector<std::string> order;  // keys in first-seen order
-  std::unordered_map<std::string, Pending> pending;
-  std::unordered_map<std::string, std::string> seen_in_call;  // key → digest last seen
-  std::vector<std::string> keys(rows.size()), digests(rows.size());
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    keys[r] = record_key(d, rows[r]);
-    digests[r] = row_digest(d, rows[r]);
+void RecordStore::prepare(const DatasetSpec& d, PreparedRows& rows) const {
+  const std::size_t width = d.columns.size(), n = rows.values.size();
+  const std::vector<std::size_t> keys = key_columns(d);
+  rows.columns = width;
+  rows.keys.resize(n);
+  rows.digests.resize(n);
+  rows.blind.assign(n * width, std::string());
+  std::string canonical;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::vector<Value>& row = rows.values[r];
+    for (std::size_t c = 0; c < width; ++c) {
+      const Value& v = row[c];
+      if (!is_personal(d.columns[c].type) || v.kind != Value::Kind::text) continue;
+      // Statements repeat the same account on every row: reuse the index.
+      const Value* above = r ? &rows.values[r - 1][c] : nullptr;
+      rows.blind[r * width + c] = above && above->kind == v.kind && above->text == v.text
+                                      ? rows.blind[(r - 1) * width + c]
+                                      : vault_.blind_index(privacy_kind(d.columns[c].type), v.text);
+    }
+    rows.keys[r] = key_of(d, keys, row, [&](std::size_t c) { return rows.blind[r * width + c]; });
+    canonical_form(d, row, canonical);
+    rows.digests[r] = vault_.fingerprint(canonical);
   }
+}
 
-  // What the table holds already.
-  std::vector<std::string> unique;
-  {
-    std::unordered_map<std::string, bool> once;
-    for (const auto& k : keys) {
-      if (once.emplace(k, true).second) unique.push_back(k);
-    }
+namespace {
+
+// The stored columns in the order encode() fills them: the values, then
+// what write() sets on an update, the key, and what only an insert sets.
+std::vector<std::string> stored_layout(const DatasetSpec& d) {
+  std::vector<std::string> columns = stored_names(d);
+  for (const char* name :
+       {"row_digest", "import_id", "row_updated_at", "record_key", "row_created_at"}) {
+    columns.emplace_back(name);
   }
-  const auto stored = stored_digests(conn, d.name, unique);
+  return columns;
+}
 
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    const std::string& key = keys[r];
-    auto seen = seen_in_call.find(key);
-    const std::string* before = nullptr;
-    if (seen != seen_in_call.end()) {
-      before = &seen->second;
-    } else if (auto s = stored.find(key); s != stored.end()) {
-      before = &s->second;
-    }
-    if (!before) {
-      ++counts.inserted;
-    } else if (*before == digests[r]) {
-      ++counts.unchanged;
-    } else {
-      ++counts.updated;
-    }
-    seen_in_call[key] = digests[r];
-    auto [it, fresh] = pending.try_emplace(key, Pending{r, digests[r]});
-    if (fresh) {
-      order.push_back(key);
-    } else {
-      it->second = {r, digests[r]};
-    }
-  }
+}  // namespace
 
-  // Split the final rows into inserts and real updates.
-  Layout layout = layout_of(d);
-  const std::size_t width = layout.names.size() + 4;  // + key, digest, import, time
-  auto make_columns = [&] {
-    std::vector<BulkColumn> cols(width);
-    for (std::size_t i = 0; i < layout.types.size(); ++i) cols[i].type = layout.types[i];
-    cols[layout.names.size()].type = BulkColumn::Type::text;         // record_key
-    cols[layout.names.size() + 1].type = BulkColumn::Type::text;     // row_digest
-    cols[layout.names.size() + 2].type = BulkColumn::Type::integer;  // import_id
-    cols[layout.names.size() + 3].type = BulkColumn::Type::integer;  // time
-    return cols;
-  };
-  std::vector<BulkColumn> inserts = make_columns(), updates = make_columns();
-  long long now = db::now_unix_ms();
-  for (const auto& key : order) {
-    const Pending& p = pending[key];
-    auto s = stored.find(key);
-    if (s != stored.end() && s->second == p.digest) continue;  // unchanged in the table
-    std::vector<BulkColumn>& out = s == stored.end() ? inserts : updates;
-    const auto& row = rows[p.row];
-    std::size_t at = 0;
+void RecordStore::encode(const DatasetSpec& d, PreparedRows& rows, long long import_id) const {
+  const std::size_t n = rows.size();
+  const long long now = db::now_unix_ms();
+  std::size_t width = 5;
+  for (const auto& c : d.columns) width += is_personal(c.type) ? 3 : 1;
+  rows.stored.clear(width);
+  for (std::size_t r = 0; r < n; ++r) {
+    db::BulkRows& out = rows.stored;
+    const std::vector<Value>& row = rows.values[r];
     for (std::size_t c = 0; c < d.columns.size(); ++c) {
       const ColumnSpec& col = d.columns[c];
       const Value& v = row[c];
       if (is_personal(col.type)) {
-        bool null = v.is_null();
-        out[at++].add_text(null ? "" : vault_.seal(v.text), null);
-        out[at++].add_text(null ? "" : vault_.blind_index(privacy_kind(col.type), v.text), null);
-        out[at++].add_text(null ? "" : mask_personal(col.type, v.text), null);
+        if (v.is_null()) {
+          out.add_null();
+          out.add_null();
+          out.add_null();
+        } else {
+          out.add_text(vault_.seal(v.text));
+          out.add_text(rows.blind_index(r, c));
+          out.add_text(mask_personal(col.type, v.text));
+        }
         continue;
       }
-      BulkColumn& bc = out[at++];
-      switch (bc.type) {
-        case BulkColumn::Type::text:
-          bc.add_text(v.text, v.is_null());
+      if (v.is_null()) {
+        out.add_null();
+        continue;
+      }
+      switch (stored_type(col.type)) {
+        case Stored::text:
+          out.add_text(v.text);
           break;
-        case BulkColumn::Type::integer:
-          bc.add_integer(v.integer, v.is_null());
+        case Stored::integer:
+          out.add_integer(v.integer);
           break;
-        case BulkColumn::Type::real:
-          bc.add_real(v.real, v.is_null());
+        case Stored::real:
+          out.add_real(v.real);
           break;
       }
     }
-    out[at++].add_text(key);
-    out[at++].add_text(p.digest);
-    out[at++].add_integer(import_id, import_id <= 0);
-    out[at++].add_integer(now);
+    out.add_text(rows.digests[r]);
+    if (import_id > 0) {
+      out.add_integer(import_id);
+    } else {
+      out.add_null();
+    }
+    out.add_integer(now);  // row_updated_at
+    out.add_text(rows.keys[r]);
+    out.add_integer(now);  // row_created_at
+  }
+}
+
+WriteCounts RecordStore::write(db::Connection& conn, const DatasetSpec& d,
+                               const std::vector<std::vector<Value>>& rows,
+                               long long import_id) const {
+  PreparedRows prepared;
+  prepared.values = rows;
+  prepare(d, prepared);
+  encode(d, prepared, import_id);
+  db::BulkWriter writer(conn);
+  return write(writer, d, prepared);
+}
+
+WriteCounts RecordStore::write(db::BulkWriter& writer, const DatasetSpec& d,
+                               const PreparedRows& rows) const {
+  WriteCounts counts;
+  const std::size_t n = rows.size();
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  auto skipped = [&](std::size_t r) { return !rows.skip.empty() && rows.skip[r]; };
+
+  // Sequential semantics within the call: each row is compared with the
+  // previous row of its key, or with the table; the last row of a key wins.
+  std::unordered_map<std::string_view, std::size_t> last;  // key → last row with it
+  last.reserve(n);
+  std::vector<std::size_t> previous(n, kNone);  // the row before with the same key
+  std::vector<std::size_t> firsts;              // first row of each key, in order
+  std::vector<std::string_view> unique;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (skipped(r)) continue;
+    auto [it, fresh] = last.try_emplace(rows.keys[r], r);
+    if (fresh) {
+      firsts.push_back(r);
+      unique.push_back(rows.keys[r]);
+    } else {
+      previous[r] = it->second;
+      it->second = r;
+    }
+  }
+  if (firsts.empty()) return counts;
+
+  // What the table holds already.
+  const auto stored = stored_digests(writer, d.name, unique);
+  for (std::size_t r = 0; r < n; ++r) {
+    if (skipped(r)) continue;
+    const std::string* before = nullptr;
+    if (previous[r] != kNone) {
+      before = &rows.digests[previous[r]];
+    } else if (auto s = stored.find(rows.keys[r]); s != stored.end()) {
+      before = &s->second;
+    }
+    if (!before) {
+      ++counts.inserted;
+    } else if (*before == rows.digests[r]) {
+      ++counts.unchanged;
+    } else {
+      ++counts.updated;
+    }
   }
 
-  if (!inserts.back().ind.empty()) {
-    std::string cols, params;
-    for (std::size_t i = 0; i < layout.names.size(); ++i) {
-      cols += quoted(layout.names[i]) + ",";
-      params += ":p" + std::to_string(i) + ",";
+  // The final row of each key: a new record, a real update, or nothing.
+  std::vector<std::size_t> inserts, updates;
+  for (std::size_t first : firsts) {
+    const std::string& key = rows.keys[first];
+    const std::size_t r = last.find(key)->second;
+    auto s = stored.find(key);
+    if (s == stored.end()) {
+      inserts.push_back(r);
+    } else if (s->second != rows.digests[r]) {
+      updates.push_back(r);
     }
-    std::string sql = "INSERT INTO " + d.name + " (" + cols +
-                      "record_key,row_digest,import_id,row_created_at,row_updated_at) VALUES (" +
-                      params + ":key,:digest,:import,:created,:updated)";
-    // row_created_at and row_updated_at both take the time column.
-    soci::statement st(conn.session());
-    for (std::size_t i = 0; i < width; ++i) inserts[i].bind(st);
-    inserts[width - 1].bind(st);
-    st.alloc();
-    st.prepare(sql);
-    st.define_and_bind();
-    st.execute(true);
   }
-  if (!updates.back().ind.empty()) {
-    std::string sets;
-    for (std::size_t i = 0; i < layout.names.size(); ++i) {
-      sets += quoted(layout.names[i]) + "=:p" + std::to_string(i) + ",";
-    }
-    // The bound order: values, then digest, import, time, and the key last.
-    std::string sql = "UPDATE " + d.name + " SET " + sets +
-                      "row_digest=:digest,import_id=:import,row_updated_at=:updated "
-                      "WHERE record_key=:key";
-    soci::statement st(conn.session());
-    for (std::size_t i = 0; i < layout.names.size(); ++i) updates[i].bind(st);
-    updates[layout.names.size() + 1].bind(st);
-    updates[layout.names.size() + 2].bind(st);
-    updates[layout.names.size() + 3].bind(st);
-    updates[layout.names.size()].bind(st);
-    st.alloc();
-    st.prepare(sql);
-    st.define_and_bind();
-    st.execute(true);
-  }
+  const std::vector<std::string> columns = stored_layout(d);
+  if (!inserts.empty()) writer.insert(d.name, columns, rows.stored, inserts);
+  // The update sets everything before record_key (not row_created_at).
+  if (!updates.empty()) writer.update(d.name, columns, columns.size() - 2, rows.stored, updates);
   return counts;
 }
 

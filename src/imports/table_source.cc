@@ -12,6 +12,7 @@ namespace {
 class CsvSource final : public TableSource {
  public:
   explicit CsvSource(std::string text) : reader_(std::move(text)) {}
+  explicit CsvSource(std::unique_ptr<TextStream> stream) : reader_(std::move(stream)) {}
 
   core::Result<std::optional<TableRow>> next() override {
     auto record = reader_.next();
@@ -82,6 +83,10 @@ std::unique_ptr<TableSource> csv_source(std::string utf8_text) {
   return std::make_unique<CsvSource>(std::move(utf8_text));
 }
 
+std::unique_ptr<TableSource> csv_source(std::unique_ptr<TextStream> utf8_stream) {
+  return std::make_unique<CsvSource>(std::move(utf8_stream));
+}
+
 std::unique_ptr<TableSource> xlsx_source(XlsxReader reader) {
   return std::make_unique<XlsxSource>(std::move(reader));
 }
@@ -112,9 +117,9 @@ core::Result<TableFile> open_table_file(const std::string& path, std::uint64_t m
     out.format = TableFormat::kXlsx;
     return out;
   }
-  auto text = load_text_file(path, static_cast<std::size_t>(max_file_bytes));
+  auto text = open_text_file(path, static_cast<std::size_t>(max_file_bytes));
   if (!text.ok()) return text.error();
-  out.source = csv_source(std::move(text->text));
+  out.source = csv_source(std::move(text->stream));
   out.encoding = text->encoding;
   return out;
 }

@@ -46,8 +46,9 @@ class TableSource {
   virtual TableFormat format() const = 0;
 };
 
-// CSV text that is already UTF-8.
+// CSV text that is already UTF-8, whole or streamed.
 std::unique_ptr<TableSource> csv_source(std::string utf8_text);
+std::unique_ptr<TableSource> csv_source(std::unique_ptr<TextStream> utf8_stream);
 // The first worksheet of an opened workbook.
 std::unique_ptr<TableSource> xlsx_source(XlsxReader reader);
 
@@ -62,10 +63,11 @@ struct TableFile {
 };
 
 // Opens an import file and tells CSV from xlsx by its content (a zip
-// archive is a workbook, whatever its name). Both are limited to
+// archive is a workbook, whatever its name). Neither is loaded whole: CSV is
+// streamed (open_text_file), a workbook's sheet is inflated row by row. Both are limited to
 // `max_file_bytes`; workbooks also to `xlsx` (whose max_file_bytes is
 // lowered to `max_file_bytes` if larger). Errors:
-//   not_found, too_large  as load_text_file / XlsxReader::open_file
+//   not_found, too_large  as open_text_file / XlsxReader::open_file
 //   invalid_argument      "文件不是有效的xlsx文件" for a .xlsx/.xlsm name on
 //                         something that is not a zip; a legacy .xls or an
 //                         encrypted workbook (both OLE compound files) is

@@ -163,7 +163,7 @@ bool parse_cell(const ColumnSpec& column, std::string_view raw, Value& out, Cell
   switch (column.type) {
     case ColumnType::text:
     case ColumnType::reference: {
-      std::size_t chars = core::split_utf8(s).size();
+      std::size_t chars = core::count_utf8(s);
       if (chars > column.max_length) {
         return fail(problem,
                     "内容过长（" + std::to_string(chars) + "字，上限" +

@@ -13,7 +13,15 @@
 #include <stdexcept>
 
 namespace mingjing::privacy {
+
+struct Vault::DigestState {
+  crypto_generichash_state keyed;
+  ~DigestState() { sodium_memzero(&keyed, sizeof keyed); }
+};
+
 namespace {
+
+constexpr std::size_t kDigestBytes = 16;
 
 constexpr char kContext[crypto_kdf_CONTEXTBYTES] = {'m', 'j', 'p', 'r', 'i', 'v', 'c', 'y'};
 constexpr std::uint64_t kSealSubkey = 1;
@@ -25,9 +33,12 @@ void init_sodium() {
 }
 
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, size);
-  out.pop_back();
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(size * 2, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 0xF];
+  }
   return out;
 }
 
@@ -96,6 +107,10 @@ Vault Vault::from_key(const std::array<std::uint8_t, 32>& master_key) {
                              master_key.data());
   crypto_kdf_derive_from_key(v.index_key_.data(), v.index_key_.size(), kIndexSubkey, kContext,
                              master_key.data());
+  // new, not make_shared: the state is over-aligned (64 bytes).
+  std::shared_ptr<DigestState> state(new DigestState);
+  crypto_generichash_init(&state->keyed, v.index_key_.data(), v.index_key_.size(), kDigestBytes);
+  v.digest_state_ = std::move(state);
   randombytes_buf(v.nonce_prefix_.data(), v.nonce_prefix_.size());
   return v;
 }
@@ -119,20 +134,30 @@ core::Result<Vault> Vault::open(const std::string& key_file, bool create_missing
 
 std::string Vault::seal(std::string_view plaintext) const {
   if (plaintext.empty()) return {};
-  std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');
-  auto* nonce = reinterpret_cast<unsigned char*>(box.data());
+  // nonce ‖ MAC ‖ ciphertext, on the stack for the short values sealed here.
+  const std::size_t box_size =
+      crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size();
+  std::array<unsigned char, 256> small;
+  std::string large;
+  unsigned char* box = small.data();
+  if (box_size > small.size()) {
+    large.resize(box_size);
+    box = reinterpret_cast<unsigned char*>(large.data());
+  }
   static_assert(crypto_secretbox_NONCEBYTES == 24);
   std::uint64_t n = nonce_counter_->fetch_add(1, std::memory_order_relaxed);
-  std::memcpy(nonce, nonce_prefix_.data(), nonce_prefix_.size());
-  std::memcpy(nonce + nonce_prefix_.size(), &n, sizeof n);
-  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
+  std::memcpy(box, nonce_prefix_.data(), nonce_prefix_.size());
+  std::memcpy(box + nonce_prefix_.size(), &n, sizeof n);
+  crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
-                        nonce, seal_key_.data());
-  std::string out(sodium_base64_ENCODED_LEN(box.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(box.data()),
-                    box.size(), sodium_base64_VARIANT_ORIGINAL);
+                        box, seal_key_.data());
+  const std::size_t encoded = sodium_base64_ENCODED_LEN(box_size, sodium_base64_VARIANT_ORIGINAL);
+  std::string out(kPrefix.size() + encoded, '\0');
+  std::memcpy(out.data(), kPrefix.data(), kPrefix.size());
+  sodium_bin2base64(out.data() + kPrefix.size(), encoded, box, box_size,
+                    sodium_base64_VARIANT_ORIGINAL);
   out.pop_back();  // the terminating NUL
-  return std::string(kPrefix) + out;
+  return out;
 }
 
 core::Result<std::string> Vault::open_sealed(std::string_view sealed) const {
@@ -160,13 +185,13 @@ core::Result<std::string> Vault::open_sealed(std::string_view sealed) const {
 }
 
 std::string Vault::keyed_digest(std::uint8_t domain, std::string_view data) const {
-  std::array<std::uint8_t, 16> digest{};
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, index_key_.data(), index_key_.size(), digest.size());
+  std::array<std::uint8_t, kDigestBytes> digest{};
+  crypto_generichash_state state = digest_state_->keyed;
   crypto_generichash_update(&state, &domain, 1);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
                             data.size());
   crypto_generichash_final(&state, digest.data(), digest.size());
+  sodium_memzero(&state, sizeof state);
   return to_hex(digest.data(), digest.size());
 }
 
