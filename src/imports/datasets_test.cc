@@ -167,19 +167,24 @@ std::string catalogue_markdown() {
     out += "Key: " + key + ". " +
            (d.region_column.empty() ? std::string("County-wide (no region column).")
                                     : "Region column: `" + d.region_column + "`.") +
-           "\n\n| column | Chinese headers | type | required | values / notes |\n|---|---|---|---|---|\n";
+           "\n\n| column | Chinese headers | type | required | values / notes "
+           "|\n|---|---|---|---|---|\n";
     for (const auto& c : d.columns) {
       std::string aliases;
       for (const auto& a : c.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
       std::string notes;
       for (const auto& v : c.values) notes += (notes.empty() ? "" : ", ") + v;
-      if (!c.references.empty()) notes += (notes.empty() ? "" : "; ") + ("refers to " + c.references);
+      if (!c.references.empty())
+        notes += (notes.empty() ? "" : "; ") + ("refers to " + c.references);
       if (c.type == ColumnType::text && c.max_length != 200) {
-        notes += (notes.empty() ? "" : "; ") + ("up to " + std::to_string(c.max_length) + " characters");
+        notes +=
+            (notes.empty() ? "" : "; ") + ("up to " + std::to_string(c.max_length) + " characters");
       }
       bool one_of = std::find(d.one_of.begin(), d.one_of.end(), c.name) != d.one_of.end();
       out += "| `" + c.name + "` | " + aliases + " | " + std::string(to_string(c.type)) + " | " +
-             (c.required ? "yes" : one_of ? "one of " + std::to_string(d.one_of.size()) : "") +
+             (c.required ? "yes"
+              : one_of   ? "one of " + std::to_string(d.one_of.size())
+                         : "") +
              " | " + notes + " |\n";
     }
     out += "\n";
