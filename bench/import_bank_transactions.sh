@@ -37,6 +37,9 @@ size_mb=$(( $(stat -c %s "$work/bt.csv") / 1024 / 1024 ))
 measure() {  # measure LABEL COMMAND... → prints "LABEL seconds peak_MB"
   local label=$1
   shift
+  # Start clean: the previous step's gigabytes of dirty pages must not be
+  # written back during this one.
+  sync
   /usr/bin/time -v "$@" >"$work/out" 2>"$work/time" || { cat "$work/out" "$work/time" >&2; exit 1; }
   local secs mem
   secs=$(awk -F': ' '/Elapsed/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/time")
