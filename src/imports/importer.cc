@@ -1,5 +1,6 @@
 #include "imports/importer.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -106,10 +107,8 @@ class BatchQueue {
     stopped_ = true;
     changed_.notify_all();
   }
-  bool stopped() {
-    std::lock_guard lock(mutex_);
-    return stopped_;
-  }
+  // Reader: whether to give up early (cheap enough to ask for every row).
+  bool stopped() const { return stopped_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr std::size_t kDepth = 2;
@@ -117,7 +116,7 @@ class BatchQueue {
   std::condition_variable changed_;
   std::deque<std::unique_ptr<Batch>> full_;
   std::vector<std::unique_ptr<Batch>> free_;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};  // set under mutex_, read without it too
 };
 
 // Record keys of other datasets known to exist, so a statement file whose
@@ -255,6 +254,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
         queue.push(std::move(batch));
       };
       while (true) {
+        if (queue.stopped()) return;  // the writer gave up
         auto next = source.next();
         if (!next.ok()) return stop(next.error(), "failed");
         if (!*next) break;
