@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "core/datetime.h"
+#include "core/money.h"
 #include "core/region_code.h"
 #include "core/text.h"
 #include "db/row.h"
@@ -210,13 +211,7 @@ std::string shown(const imports::ColumnSpec& col, const imports::Value& v) {
       return buf;
     }
     case imports::Value::Kind::integer:
-      if (col.type == imports::ColumnType::money) {
-        long long fen = v.integer;
-        std::string sign = fen < 0 ? "-" : "";
-        fen = fen < 0 ? -fen : fen;
-        std::string cents = std::to_string(fen % 100);
-        return sign + std::to_string(fen / 100) + "." + (cents.size() < 2 ? "0" : "") + cents;
-      }
+      if (col.type == imports::ColumnType::money) return core::Money::from_fen(v.integer).to_yuan();
       if (col.type == imports::ColumnType::boolean) return v.integer ? "是" : "否";
       if (col.type == imports::ColumnType::datetime) {
         return core::DateTime::from_unix_ms(v.integer).to_string();
