@@ -38,7 +38,14 @@ struct FoundError {
   bool counts = true;
 };
 
-// One batch on its way from the reading thread to the writing thread.
+// Rows travel from the reading thread to the writing thread in chunks of at
+// most this many, whatever the batch (transaction) size: memory stays flat
+// while a large batch lets the database write each index page once rather
+// than once per commit.
+constexpr std::size_t kChunkRows = 10000;
+
+// One chunk of a batch on its way from the reading thread to the writing
+// thread.
 struct Batch {
   PreparedRows rows;                 // prepared and encoded
   std::vector<std::size_t> numbers;  // file row numbers
@@ -49,6 +56,8 @@ struct Batch {
   const char* stop_status = "";
   std::exception_ptr exception;  // the reader threw
   bool last = false;
+  // The transaction ends with this chunk: it is committed once written.
+  bool ends_transaction = false;
 
   void clear() {
     rows.clear();
@@ -56,6 +65,7 @@ struct Batch {
     errors.clear();
     stop.reset();
     exception = nullptr;
+    ends_transaction = false;
     last = false;
   }
 };
@@ -210,8 +220,11 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   // A refused or failed run is recorded as such; a strict run's writes are
   // rolled back first.
   std::optional<db::Transaction> strict_tx;
+  // Otherwise the batch being written, chunk by chunk.
+  std::optional<db::Transaction> batch_tx;
   auto give_up = [&](core::Error e, const char* status) -> core::Error {
     strict_tx.reset();
+    batch_tx.reset();
     if (options.dry_run) return e;
     long long at = db::now_unix_ms();
     std::string s = status;
@@ -239,10 +252,13 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
     try {
       std::unique_ptr<Batch> batch = queue.empty();
       // Hands the batch over; false when the writer has stopped.
+      std::size_t rows_in_transaction = 0;
       auto hand_over = [&](bool last) {
         store.prepare(dataset, batch->rows);
         store.encode(dataset, batch->rows, import_id);
         batch->last = last;
+        batch->ends_transaction = last || rows_in_transaction >= options.batch_rows;
+        if (batch->ends_transaction) rows_in_transaction = 0;
         if (!queue.push(std::move(batch))) return false;
         batch = queue.empty();
         return true;
@@ -306,7 +322,11 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
         }
         batch->rows.values.push_back(std::move(parsed.values));
         batch->numbers.push_back(row.number);
-        if (batch->rows.size() >= options.batch_rows && !hand_over(false)) return;
+        ++rows_in_transaction;
+        if ((batch->rows.size() >= kChunkRows || rows_in_transaction >= options.batch_rows) &&
+            !hand_over(false)) {
+          return;
+        }
       }
       hand_over(true);
     } catch (...) {
@@ -332,7 +352,18 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   // what is stored, then the good rows go in.
   auto write = [&](Batch& batch) -> core::Status {
     PreparedRows& rows = batch.rows;
-    if (rows.size() == 0) return {};
+    // Commits the batch once its last chunk is written.
+    auto end_chunk = [&] {
+      if (!batch.ends_transaction || !batch_tx) return;
+      batch_tx->commit();
+      batch_tx.reset();
+      ++committed_batches;
+      if (options.after_batch_commit) options.after_batch_commit(committed_batches);
+    };
+    if (rows.size() == 0) {
+      end_chunk();
+      return {};
+    }
     rows.skip.assign(rows.size(), false);
     for (std::size_t c = 0; c < dataset.columns.size(); ++c) {
       const ColumnSpec& col = dataset.columns[c];
@@ -374,11 +405,9 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
     } else if (options.strict) {
       counts = store.write(writer, dataset, rows);
     } else {
-      db::Transaction tx(conn);
+      if (!batch_tx) batch_tx.emplace(conn);
       counts = store.write(writer, dataset, rows);
-      tx.commit();
-      ++committed_batches;
-      if (options.after_batch_commit) options.after_batch_commit(committed_batches);
+      end_chunk();
     }
     summary.inserted += counts.inserted;
     summary.updated += counts.updated;

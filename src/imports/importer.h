@@ -36,7 +36,7 @@ namespace mingjing::imports {
 
 struct ImportOptions {
   bool strict = false;
-  std::size_t batch_rows = 10000;       // rows per transaction
+  std::size_t batch_rows = 100000;      // good rows per transaction (a batch)
   std::size_t max_rows = 2'000'000;     // data rows; more refuses the file
   std::size_t max_errors_kept = 10000;  // all are counted, this many are listed
   std::string file_name;                // for the record of the run

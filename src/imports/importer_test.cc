@@ -287,6 +287,37 @@ TEST_F(DbImporterBatches, ErrorsCountsAndDuplicatesAcrossBatches) {
   EXPECT_EQ(again->inserted + again->updated, 0u);
 }
 
+// A batch larger than the chunks the reader hands over (10,000 rows): each
+// commit holds exactly one batch, and a file refused part-way keeps the
+// committed batches and nothing of the one being written.
+TEST_F(DbImporterBatches, ABatchSpanningSeveralChunksCommitsWhole) {
+  std::string csv = std::string(kHeader);
+  for (int i = 1; i <= 55000; ++i) {
+    csv += "T" + std::to_string(i) + ",6222021234567890123,2025-03-01 10:00,out,10\n";
+  }
+  ImportOptions o = batches_of(25000);
+  std::vector<long long> stored_at_commit;
+  o.after_batch_commit = [&](std::size_t) {
+    stored_at_commit.push_back(count("SELECT COUNT(*) FROM bank_transactions"));
+  };
+  o.max_rows = 54000;  // refused while the third batch is being written
+  auto s = import("bank_transactions", csv, o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, core::errc::kTooLarge);
+  EXPECT_EQ(stored_at_commit, (std::vector<long long>{25000, 50000}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_transactions"), 50000);
+
+  // Run again without the limit: the rest goes in, the rest only.
+  stored_at_commit.clear();
+  o.max_rows = 2'000'000;
+  auto again = import("bank_transactions", csv, o);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->inserted, 5000u);
+  EXPECT_EQ(again->unchanged, 50000u);
+  EXPECT_EQ(stored_at_commit, (std::vector<long long>{50000, 50000, 55000}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_transactions"), 55000);
+}
+
 TEST_F(DbImporterBatches, StrictRefusesAMissingReferenceInALaterBatch) {
   std::string csv = std::string(kHeader);
   for (int i = 1; i <= 4; ++i) {
