@@ -1,0 +1,161 @@
+// The facts the warning engine reads: every dataset of the import catalogue
+// (imports::datasets()) as typed columns in memory.
+//
+// - All text shares one Dictionary, so equal text anywhere (a credit code in
+//   projects and in companies, a region code) has one Code and joins compare
+//   integers. Code 0 is "missing".
+// - Integers (money in fen, integer, boolean 0/1, date as days since
+//   1970-01-01, datetime as unix milliseconds) use kMissing for missing;
+//   decimals use NaN.
+// - Personal values (id_number, phone, account) are held as their blind
+//   index (column "<name>", a Code: equal values join) and their mask
+//   (column "<name>.mask", a Code, for explanations). With a vault, an
+//   id_number column also gives "<name>.birth_date" (date) and "<name>.sex"
+//   (text "male"/"female"), read from the number itself.
+// - Each row keeps the record's `record_key` (subjects of a warning) and its
+//   region: the dataset's region column, or for datasets without one
+//   (bank_transactions, bids, payment_approvals, rent_due) the region of
+//   the parent record it references (account, project, payment, lease).
+//
+// Indexes: index(dataset, column) builds a hash index (value -> rows, rows
+// ascending) on first use and keeps it; every rule joining on that column
+// shares it. upsert() keeps built indexes current.
+//
+// Thread-safety: loading and upsert() need exclusive access; const methods,
+// including index() once built, may be called from several threads only
+// after warm_index() has built what they use.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.h"
+#include "imports/datasets.h"
+#include "imports/validate.h"
+
+namespace mingjing::db {
+class Database;
+}
+namespace mingjing::privacy {
+class Vault;
+}
+
+namespace mingjing::rules {
+
+using Code = std::uint32_t;
+inline constexpr Code kNoCode = 0;
+inline constexpr std::int64_t kMissing = std::numeric_limits<std::int64_t>::min();
+
+enum class FactType : std::uint8_t { integer, decimal, money, boolean, date, datetime, text };
+
+// Interned text. Codes are dense, starting at 1; "" is never interned
+// (it is kNoCode, missing).
+class Dictionary {
+ public:
+  Dictionary();
+  Code intern(std::string_view text);
+  std::optional<Code> find(std::string_view text) const;  // without adding
+  std::string_view text(Code code) const;                 // "" for kNoCode
+  std::size_t size() const;                               // codes in use, plus one
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+struct FactColumn {
+  std::string name;  // "amount", "id_number" (blind index), "id_number.mask"…
+  FactType type = FactType::text;
+  imports::ColumnType source = imports::ColumnType::text;  // the catalogue's type
+  std::vector<std::int64_t> ints;  // integer, money, boolean, date, datetime
+  std::vector<double> reals;       // decimal
+  std::vector<Code> codes;         // text (and blind indexes, masks)
+
+  bool missing(std::size_t row) const;
+};
+
+class FactTable {
+ public:
+  const imports::DatasetSpec& spec() const { return *spec_; }
+  const std::string& name() const { return spec_->name; }
+  std::size_t size() const { return record_keys_.size(); }
+  const std::vector<FactColumn>& columns() const { return columns_; }
+  const FactColumn* column(std::string_view name) const;  // nullptr if none
+  Code record_key(std::size_t row) const { return record_keys_[row]; }
+  Code region(std::size_t row) const { return regions_[row]; }  // village (or town) code
+  std::optional<std::size_t> find(std::string_view record_key) const;
+
+ private:
+  friend class FactStore;
+  const imports::DatasetSpec* spec_ = nullptr;
+  std::vector<FactColumn> columns_;
+  std::vector<Code> record_keys_;
+  std::vector<Code> regions_;
+  std::unordered_map<Code, std::size_t> by_key_;
+};
+
+// value (an int64, or a Code widened) -> the rows holding it, ascending.
+class HashIndex {
+ public:
+  std::span<const std::uint32_t> rows(std::int64_t value) const;
+  std::size_t distinct() const;
+
+ private:
+  friend class FactStore;
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+struct LoadStats {
+  std::size_t records = 0;
+  long long load_ms = 0;
+  std::size_t bytes = 0;  // approximate memory held by columns and dictionary
+};
+
+class FactStore {
+ public:
+  FactStore();
+  ~FactStore();
+  FactStore(FactStore&&) noexcept;
+  FactStore& operator=(FactStore&&) noexcept;
+
+  // Every dataset, or only `datasets` when given, from the database. With a
+  // vault, ID numbers also give birth date and sex.
+  static core::Result<FactStore> load(db::Database& db, const privacy::Vault* vault,
+                                      const std::vector<std::string>& datasets = {},
+                                      LoadStats* stats = nullptr);
+
+  // An empty store with every dataset's table (for tests and rule cases).
+  static FactStore empty();
+
+  // Adds or replaces (same record key) one record given as validated values
+  // in the catalogue's column order (imports::parse_row's output, personal
+  // values in plaintext: they are blind-indexed and masked with `vault`).
+  // Returns the row. Built indexes are kept current.
+  core::Result<std::size_t> upsert(const imports::DatasetSpec& dataset,
+                                   const std::vector<imports::Value>& values,
+                                   const privacy::Vault& vault);
+
+  Dictionary& dictionary() { return dictionary_; }
+  const Dictionary& dictionary() const { return dictionary_; }
+  const FactTable* table(std::string_view dataset) const;  // nullptr if unknown
+  std::size_t records() const;                             // all tables
+
+  // The shared index on dataset.column, built on first use.
+  const HashIndex& index(std::string_view dataset, std::string_view column) const;
+  void warm_index(std::string_view dataset, std::string_view column) const;
+
+ private:
+  struct Impl;
+  Dictionary dictionary_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mingjing::rules
