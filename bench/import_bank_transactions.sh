@@ -6,8 +6,8 @@
 # PostgreSQL. Same file, same run. Peak memory from /usr/bin/time -v.
 # A third row per database, the storage floor, copies the rows exactly as
 # Mingjing stored them (sealed, blind-indexed, masked) into an empty table
-# with the same columns, indexes and foreign key, 10,000 rows per
-# transaction like the import: what the database itself needs, with no
+# with the same columns, indexes and foreign key, in batches of the size the
+# import uses (imports::kSqliteBatchRows, kPostgresBatchRows): what the database itself needs, with no
 # reading, checking or encryption at all.
 #   bench/import_bank_transactions.sh [BINARY] [ROWS]
 # Set MINGJING_BENCH_PG=1 to add PostgreSQL (starts a throw-away cluster).
@@ -70,10 +70,10 @@ first=$(sqlite3 "$work/m.db" "SELECT MIN(row_id) - 1 FROM bank_transactions")
 awk -v n="$rows" -v first="$first" -v src="$work/m.db" 'BEGIN {
   print "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
   print "PRAGMA wal_autocheckpoint=65536; ATTACH \047" src "\047 AS src;"
-  for (i = 0; i < n; i += 10000)
-    printf "INSERT INTO main.bank_transactions SELECT * FROM src.bank_transactions WHERE row_id > %d AND row_id <= %d;\n", first + i, first + i + 10000
+  for (i = 0; i < n; i += 100000)
+    printf "INSERT INTO main.bank_transactions SELECT * FROM src.bank_transactions WHERE row_id > %d AND row_id <= %d;\n", first + i, first + i + 100000
 }' >"$work/stored.sql"
-IFS='|' read -r l s3 m3 < <(measure "same rows as stored, 10,000 per transaction (storage floor)" sqlite3 "$work/stored.db" ".read $work/stored.sql")
+IFS='|' read -r l s3 m3 < <(measure "same rows as stored, 100,000 per transaction (storage floor)" sqlite3 "$work/stored.db" ".read $work/stored.sql")
 [[ $(sqlite3 "$work/stored.db" "SELECT COUNT(*) FROM bank_transactions") == "$rows" ]] || { echo "storage floor did not copy $rows rows" >&2; exit 1; }
 echo "| SQLite | $l | $s3 | $m3 |"
 

@@ -203,6 +203,9 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
   }
 
   auto conn = db_.connect();
+  const std::size_t batch_rows = options.batch_rows > 0                   ? options.batch_rows
+                                 : conn.dialect() == db::Dialect::kSqlite ? kSqliteBatchRows
+                                                                          : kPostgresBatchRows;
   const auto regions = region_codes(conn);
   const RecordStore store(vault_);
   db::BulkWriter writer(conn);
@@ -257,7 +260,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
         store.prepare(dataset, batch->rows);
         store.encode(dataset, batch->rows, import_id);
         batch->last = last;
-        batch->ends_transaction = last || rows_in_transaction >= options.batch_rows;
+        batch->ends_transaction = last || rows_in_transaction >= batch_rows;
         if (batch->ends_transaction) rows_in_transaction = 0;
         if (!queue.push(std::move(batch))) return false;
         batch = queue.empty();
@@ -323,7 +326,7 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
         batch->rows.values.push_back(std::move(parsed.values));
         batch->numbers.push_back(row.number);
         ++rows_in_transaction;
-        if ((batch->rows.size() >= kChunkRows || rows_in_transaction >= options.batch_rows) &&
+        if ((batch->rows.size() >= kChunkRows || rows_in_transaction >= batch_rows) &&
             !hand_over(false)) {
           return;
         }
