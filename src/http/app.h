@@ -93,9 +93,15 @@ struct DataAccess {
   std::string scope_prefix;  // RegionCode::prefix() of it; "" = the whole table
   std::vector<std::string> programmes;
 };
+// Reading sees records below the county through their own region column or
+// their parent record's (imports::region_parent). Loading needs a region
+// column of the record's own below the county: an upload's rows are checked
+// against the uploader's region as they are read, before any parent is
+// looked up.
+enum class DataUse { kRead, kLoad };
 core::Result<DataAccess> data_access(Services& s, const auth::Principal& who,
-                                     const imports::DatasetSpec& dataset,
-                                     const std::string& region);
+                                     const imports::DatasetSpec& dataset, const std::string& region,
+                                     DataUse use = DataUse::kRead);
 
 // Shared JSON shapes.
 nlohmann::json role_json(const auth::RoleAssignment& a, regions::RegionService& regions);

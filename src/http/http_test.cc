@@ -175,6 +175,14 @@ TEST(DbHttp, RecordsAreScopedToTheRoleAndPersonalDataIsMasked) {
                       testing::kVillageA1 + ",13812341234\n" + "110105198001011238,李四," +
                       testing::kVillageB1 + ",\n");
   load("companies", "uscc,name,established_date\n91350100M000100Y43,某某建材有限公司,2020-05-01\n");
+  // Bank statements have no region of their own: they are in their account's.
+  load("accounts", std::string("account_no,village_code\n") + "6222021234567890123," +
+                       testing::kVillageA1 + "\n6222021234567890456," + testing::kVillageB1 + "\n");
+  load("bank_transactions",
+       "id,account_no,time,direction,amount\n"
+       "TA1,6222021234567890123,2025-03-01 10:00,out,10\n"
+       "TA2,6222021234567890123,2025-03-02 10:00,in,20\n"
+       "TB1,6222021234567890456,2025-03-01 10:00,out,30\n");
   s.add_user("jw_a", "town_discipline", testing::kTownA);
   s.add_user("jw_b", "town_discipline", testing::kTownB);
   s.add_user("admin", "sys_admin", testing::kCounty);
@@ -207,10 +215,32 @@ TEST(DbHttp, RecordsAreScopedToTheRoleAndPersonalDataIsMasked) {
   EXPECT_EQ(companies["items"][0]["established_date"], "2020-05-01");
   EXPECT_EQ(s.login("jw_a").get("/api/v1/records/companies").status, 403);
 
+  json bank_a = body_of(s.login("jw_a").get("/api/v1/records/bank_transactions"));
+  ASSERT_EQ(bank_a["total"], 2);
+  EXPECT_EQ(bank_a["items"][0]["id"], "TA2");
+  EXPECT_EQ(bank_a["items"][1]["id"], "TA1");
+  json bank_b = body_of(s.login("jw_b").get("/api/v1/records/bank_transactions"));
+  ASSERT_EQ(bank_b["total"], 1);
+  EXPECT_EQ(bank_b["items"][0]["id"], "TB1");
+  EXPECT_EQ(body_of(admin.get("/api/v1/records/bank_transactions"))["total"], 3);
+  json bank_narrowed = body_of(
+      admin.get(std::string("/api/v1/records/bank_transactions?region=") + testing::kVillageB1));
+  ASSERT_EQ(bank_narrowed["total"], 1);
+  EXPECT_EQ(bank_narrowed["items"][0]["id"], "TB1");
+
   json datasets = body_of(admin.get("/api/v1/datasets"));
   ASSERT_EQ(datasets["items"].size(), 22u);
   EXPECT_EQ(datasets["items"][0]["name"], "persons");
   EXPECT_EQ(datasets["items"][0]["columns"][0]["aliases"][0], "身份证号");
+  for (const auto& d : datasets["items"]) {
+    if (d["name"] == "bank_transactions") {
+      EXPECT_EQ(d["county_wide"], false);
+      EXPECT_EQ(d["region_via"], "account_no");
+    } else if (d["name"] == "companies") {
+      EXPECT_EQ(d["county_wide"], true);
+      EXPECT_TRUE(d["region_via"].is_null());
+    }
+  }
 }
 
 TEST(DbHttp, AuditLogFiltersByShanghaiDays) {

@@ -325,7 +325,7 @@ void add_import_routes(Router& r, Services& s) {
                     d = imports::find_dataset(wanted);
                     if (!d) return Response::error(core::Error::invalid("数据集不存在", "dataset"));
                   }
-                  auto access = data_access(s, who, *d, "");
+                  auto access = data_access(s, who, *d, "", DataUse::kLoad);
                   if (!access.ok()) return Response::error(access.error());
 
                   imports::ImportOptions options;
@@ -394,7 +394,7 @@ void add_import_routes(Router& r, Services& s) {
            return Response::error(core::Error::not_found("上传已过期或不存在，请重新上传文件"));
          }
          const imports::DatasetSpec* d = imports::find_dataset(staged->dataset);
-         auto access = data_access(s, who, *d, "");
+         auto access = data_access(s, who, *d, "", DataUse::kLoad);
          if (!access.ok()) return Response::error(access.error());
          std::string sha = sha256_hex(staged->bytes);
          auto table = imports::open_table_bytes(std::move(staged->bytes), staged->file_name,

@@ -110,11 +110,16 @@ core::Result<RecordQuery> record_query(Context& c, Services& s) {
 }  // namespace
 
 core::Result<DataAccess> data_access(Services& s, const auth::Principal& who,
-                                     const imports::DatasetSpec& d, const std::string& region) {
+                                     const imports::DatasetSpec& d, const std::string& region,
+                                     DataUse use) {
   auto home = s.regions.get(who.active.region_code);
   bool county = home.ok() && home->level <= core::RegionLevel::county;
+  const bool parent_scoped = imports::region_parent(d) != nullptr;
   if (d.region_column.empty() && !county) {
-    return core::Error::forbidden("该数据集为全县登记信息，仅限县级角色查看");
+    if (!parent_scoped) return core::Error::forbidden("该数据集为全县登记信息，仅限县级角色查看");
+    if (use == DataUse::kLoad) {
+      return core::Error::forbidden("该数据集暂只能由县级角色导入");
+    }
   }
   DataAccess access;
   const auth::RoleDef* role = auth::find_role(who.active.role);
@@ -132,7 +137,7 @@ core::Result<DataAccess> data_access(Services& s, const auth::Principal& who,
   }
   auto code = core::RegionCode::parse(access.region_code);
   if (!code.ok()) return core::Error::invalid(code.error().message, "region");
-  access.scope_prefix = d.region_column.empty() ? "" : code->prefix();
+  access.scope_prefix = d.region_column.empty() && !parent_scoped ? "" : code->prefix();
   return access;
 }
 
@@ -142,7 +147,9 @@ void add_record_routes(Router& r, Services& s) {
            w.begin_object().key("items").begin_array();
            for (const auto& d : imports::datasets()) {
              w.begin_object().field("name", d.name).field("chinese", d.chinese);
-             w.field("county_wide", d.region_column.empty());
+             const imports::ColumnSpec* via = imports::region_parent(d);
+             w.field("county_wide", d.region_column.empty() && !via);
+             w.key("region_via").value_or_null(via ? via->name : "");
              const imports::ColumnSpec* date = imports::main_date_column(d);
              w.key("date_column").value_or_null(date ? date->name : "");
              w.key("key").begin_array();

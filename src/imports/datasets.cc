@@ -397,6 +397,18 @@ const DatasetSpec* find_dataset(std::string_view name) {
   return nullptr;
 }
 
+const ColumnSpec* region_parent(const DatasetSpec& dataset) {
+  if (!dataset.region_column.empty()) return nullptr;
+  for (const auto& c : dataset.columns) {
+    if (!c.required || c.references.empty()) continue;
+    const DatasetSpec* parent = find_dataset(c.references);
+    // A parent found by one column: its record_key is that value (or its
+    // blind index), which is what the child stores.
+    if (parent && !parent->region_column.empty() && parent->key.size() == 1) return &c;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> stored_columns(const ColumnSpec& column) {
   if (is_personal(column.type)) {
     return {column.name + "_enc", column.name + "_bidx", column.name + "_mask"};

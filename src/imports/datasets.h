@@ -87,6 +87,13 @@ struct DatasetSpec {
 const std::vector<DatasetSpec>& datasets();
 const DatasetSpec* find_dataset(std::string_view name);
 
+// For a dataset without a region column, the column that references a record
+// which has one (a bank transaction's account, a bid's project, an approval's
+// payment, a rent instalment's lease): such a record is in its parent's
+// region. nullptr for datasets with a region column and for county-wide
+// registries (companies, vehicles…).
+const ColumnSpec* region_parent(const DatasetSpec& dataset);
+
 // The stored column names of one spec column ("id_number" gives
 // id_number_enc, id_number_bidx, id_number_mask).
 std::vector<std::string> stored_columns(const ColumnSpec& column);

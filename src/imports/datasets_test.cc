@@ -164,9 +164,11 @@ std::string catalogue_markdown() {
     out += "### " + d.name + " · " + d.chinese + "\n\n";
     std::string key;
     for (const auto& k : d.key) key += (key.empty() ? "" : " + ") + ("`" + k + "`");
+    const ColumnSpec* via = region_parent(d);
     out += "Key: " + key + ". " +
-           (d.region_column.empty() ? std::string("County-wide (no region column).")
-                                    : "Region column: `" + d.region_column + "`.") +
+           (via ? "In the region of its `" + via->references + "` record (`" + via->name + "`)."
+            : d.region_column.empty() ? std::string("County-wide (no region column).")
+                                      : "Region column: `" + d.region_column + "`.") +
            "\n\n| column | Chinese headers | type | required | values / notes "
            "|\n|---|---|---|---|---|\n";
     for (const auto& c : d.columns) {

@@ -62,6 +62,13 @@ core::Result<Where> build_where(const privacy::Vault* vault, const DatasetSpec& 
   Where w;
   if (!d.region_column.empty() && !f.scope_prefix.empty()) {
     w.add(quoted(d.region_column) + " LIKE " + w.bind(f.scope_prefix + "%"));
+  } else if (const ColumnSpec* via = region_parent(d); via && !f.scope_prefix.empty()) {
+    // In the parent's region: the child's reference column holds the
+    // parent's record_key (a blind index for an account).
+    const DatasetSpec& parent = *find_dataset(via->references);
+    w.add(quoted(is_personal(via->type) ? via->name + "_bidx" : via->name) +
+          " IN (SELECT record_key FROM " + parent.name + " WHERE " + quoted(parent.region_column) +
+          " LIKE " + w.bind(f.scope_prefix + "%") + ")");
   }
   if (!f.programmes.empty()) {
     if (!d.column("program_code")) return core::Error::forbidden("该数据集不属于部门项目");
