@@ -87,9 +87,9 @@ const rules = readdirSync(join(work, 'sqlite')).filter((f) => f.endsWith('.tsv')
 let failed = false;
 let sqliteTotal = 0;
 let duckTotal = 0;
-console.log(`| rule | SQLite ms | DuckDB ms | SQLite / DuckDB | hits SQLite | hits DuckDB | ` +
-            `same rows | planted case |`);
-console.log('|---|---:|---:|---:|---:|---:|---|---|');
+console.log(`| rule | SQLite ms | (min-max) | DuckDB ms | (min-max) | SQLite / DuckDB | ` +
+            `hits SQLite | hits DuckDB | same rows | planted case |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
 for (const rule of rules) {
   const id = rule.slice(0, 3);
   const sqliteRows = lines(join(work, 'sqlite', `${rule}.tsv`));
@@ -99,8 +99,10 @@ for (const rule of rules) {
   const same = sqliteRows.length === duckRows.length &&
                sqliteRows.every((r, i) => r === duckRows[i]);
   if (!same || sqliteHits.size !== duckHits.size) failed = true;
-  const s = median(sqliteTimes.get(rule) ?? [NaN]);
-  const d = median(duckTimes.get(rule) ?? [NaN]);
+  const sAll = sqliteTimes.get(rule) ?? [NaN];
+  const dAll = duckTimes.get(rule) ?? [NaN];
+  const s = median(sAll);
+  const d = median(dAll);
   sqliteTotal += s;
   duckTotal += d;
   let plantNote = '—';
@@ -127,11 +129,13 @@ for (const rule of rules) {
     const others = sqliteHits.size - plantHits.size;
     plantNote = notes.join(', ') + (others > 0 ? ` (+${others} other)` : ' (alone)');
   }
-  const fmt = (ms) => (Number.isFinite(ms) ? ms.toFixed(ms < 10 ? 2 : 1) : 'n/a');
-  console.log(`| ${rule} | ${fmt(s)} | ${fmt(d)} | ${(s / d).toFixed(1)}x | ${sqliteHits.size} | ` +
-              `${duckHits.size} | ${same ? 'yes' : '**no**'} | ${plantNote} |`);
+  const fmt = (ms) => (Number.isFinite(ms) ? ms.toFixed(1) : 'n/a');
+  const range = (all) => `${fmt(Math.min(...all))}-${fmt(Math.max(...all))}`;
+  console.log(`| ${rule} | ${fmt(s)} | ${range(sAll)} | ${fmt(d)} | ${range(dAll)} | ` +
+              `${(s / d).toFixed(1)}x | ${sqliteHits.size} | ${duckHits.size} | ` +
+              `${same ? 'yes' : '**no**'} | ${plantNote} |`);
 }
-console.log(`| **all ten** | ${sqliteTotal.toFixed(1)} | ${duckTotal.toFixed(1)} | ` +
+console.log(`| **all ten** | ${sqliteTotal.toFixed(1)} | | ${duckTotal.toFixed(1)} | | ` +
             `${(sqliteTotal / duckTotal).toFixed(1)}x | | | | |`);
 console.log(`\nTimes: median of ${runs} runs per rule, each run the whole query with its ` +
             `result rows written out.`);
