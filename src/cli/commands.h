@@ -26,8 +26,10 @@ int run_serve(const ServeOptions& o);
 
 struct DemoOptions {
   std::string db_url;
-  std::string key_file;  // empty: default_key_file(db_url)
-  bool records = true;   // generate the county's business records (src/demo)
+  std::string key_file;     // empty: default_key_file(db_url)
+  bool records = true;      // generate the county's business records (src/demo)
+  int scale = 1;            // demo::Settings::scale
+  std::string plants_file;  // write the planted irregularities here (Markdown)
 };
 int run_demo(const DemoOptions& o);
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "audit/audit.h"
@@ -63,7 +64,7 @@ int load_records(db::Database& db, regions::RegionService& regions, const DemoOp
     return 1;
   }
   const auto started = std::chrono::steady_clock::now();
-  auto county = demo::generate_county(demo::villages_of(regions, kDemoCounty));
+  auto county = demo::generate_county(demo::villages_of(regions, kDemoCounty), {.scale = o.scale});
   if (!county.ok()) {
     std::cerr << "错误：" << county.error().message << "\n";
     return 1;
@@ -93,13 +94,27 @@ int load_records(db::Database& db, regions::RegionService& regions, const DemoOp
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char took[32];
   std::snprintf(took, sizeof took, "%.1f", seconds);
-  std::cout << "演示业务数据：" << rows << " 条（新增 " << inserted << "，未变 " << unchanged
-            << "），用时 " << took << " 秒\n";
+  std::cout << "演示业务数据" << (o.scale > 1 ? "（规模 " + std::to_string(o.scale) + "）" : "")
+            << "：" << rows << " 条（新增 " << inserted << "，未变 " << unchanged << "），用时 "
+            << took << " 秒\n";
   for (const auto& s : *loaded) {
     const imports::DatasetSpec* spec = imports::find_dataset(s.dataset);
     std::cout << "  " << padded(spec->chinese + "（" + s.dataset + "）", 36) << s.rows << "\n";
   }
-  std::cout << "预置问题线索 " << county->plants.size() << " 条，清单见 docs/demo-data.md\n";
+  if (!o.plants_file.empty()) {
+    std::ofstream out(o.plants_file, std::ios::binary);
+    out << demo::plants_markdown(county->plants);
+    if (!out) {
+      std::cerr << "错误：无法写入 " << o.plants_file << "\n";
+      return 1;
+    }
+  }
+  std::cout << "预置问题线索 " << county->plants.size() << " 条，清单见 "
+            << (o.plants_file.empty() ? "docs/demo-data.md" : o.plants_file)
+            << (o.scale > 1 && o.plants_file.empty()
+                    ? "（规模大于 1 时记录编号不同，可用 --plants 导出）"
+                    : "")
+            << "\n";
   if (rejected > 0) {
     std::cerr << "错误：演示数据有 " << rejected << " 行未通过校验\n";
     return 1;

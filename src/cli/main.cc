@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "demo/demo.h"
 
 int main(int argc, char** argv) {
   using namespace mingjing::cli;
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--key", serve.key_file,
                         "Personal-data key file (default: next to an SQLite database)");
 
-  DemoOptions demo{db_url, "", true};
+  DemoOptions demo{db_url, "", true, 1, ""};
   auto* demo_cmd = app.add_subcommand(
       "demo", "Create a demo county: accounts for every role and generated business records");
   demo_cmd->add_option("--db", demo.db_url, "Database URL");
@@ -33,6 +34,14 @@ int main(int argc, char** argv) {
                        "Personal-data key file (default: next to an SQLite database)");
   bool no_records = false;
   demo_cmd->add_flag("--no-records", no_records, "Regions and accounts only, no business records");
+  demo_cmd
+      ->add_option("--scale", demo.scale,
+                   "Records about N times the demo county's (1: as documented; 10: about "
+                   "2,000,000, for benchmarks)")
+      ->check(CLI::Range(1, mingjing::demo::kMaxScale));
+  demo_cmd->add_option("--plants", demo.plants_file,
+                       "Write the planted irregularities and their record ids to this Markdown "
+                       "file");
 
   ImportOptions imp{db_url, "", "", false, "", ""};
   auto* import_cmd = app.add_subcommand("import", "Import a dataset file (CSV or .xlsx)");

@@ -43,10 +43,20 @@ struct Village {
   std::string town_name;
 };
 
+// The largest Settings::scale.
+inline constexpr int kMaxScale = 50;
+
 struct Settings {
   // Fixed: the same county every time. Another seed gives another county
   // (and other plant records: the documentation matches the default only).
   std::uint64_t seed = 330782;
+  // 1: the demo county of docs/demo-data.md. N (up to kMaxScale): the same
+  // county with N rounds of households, labour, leases, seal use and
+  // complaints in every village (about N times as many records, 2,000,000
+  // at 10), for benchmarks. The first round and the plants are those of
+  // scale 1; event ids are numbered over all rounds, so a plant's ids may
+  // differ from scale 1's.
+  int scale = 1;
 };
 
 // One generated dataset: CSV text with the dataset's English header.
@@ -85,7 +95,8 @@ std::vector<Village> villages_of(regions::RegionService& regions,
                                  const std::string& county_code = kDemoCounty);
 
 // Generates the county. Failure (invalid_argument): fewer than two towns
-// with at least three villages each (the plants need them).
+// with at least three villages each (the plants need them), or a scale out
+// of range (field "scale").
 core::Result<County> generate_county(const std::vector<Village>& villages,
                                      const Settings& settings = {});
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "core/date.h"
 #include "core/datetime.h"
@@ -201,14 +202,15 @@ std::string volumes_markdown(const County& county) {
   return out + "| **all** | | **" + std::to_string(total) + "** |\n";
 }
 
-// docs/demo-data.md shows the volumes and lists the plants between markers;
-// both must be exactly what the generator makes. MINGJING_UPDATE_DOCS=1
-// rewrites them.
+// docs/demo-data.md shows the volumes (at scale 1 and 2) and lists the
+// plants between markers; all must be exactly what the generator makes.
+// MINGJING_UPDATE_DOCS=1 rewrites them.
 TEST(DemoGenerate, TheDocumentationShowsExactlyTheGeneratedCounty) {
   const std::string path = mingjing::testing::source_dir() + "/docs/demo-data.md";
   std::string doc = testing::read_file(path);
   const std::pair<std::string, std::string> sections[] = {
       {"volumes", volumes_markdown(demo_county())},
+      {"volumes-scale-2", volumes_markdown(testing::scale_two_county())},
       {"plants", plants_markdown(demo_county().plants)}};
   const bool update = std::getenv("MINGJING_UPDATE_DOCS") != nullptr;
   for (const auto& [name, generated] : sections) {
@@ -228,6 +230,96 @@ TEST(DemoGenerate, TheDocumentationShowsExactlyTheGeneratedCounty) {
   if (update) {
     std::ofstream(path, std::ios::binary) << doc;
     GTEST_SKIP() << "rewrote " << path;
+  }
+}
+
+// ---- Larger counties (Settings::scale) ----
+
+std::vector<std::string> csv_lines(const Table& t) {
+  std::vector<std::string> out;
+  std::istringstream in(t.csv);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(DemoScale, ScaleTwoIsTheSameCountyEveryTime) {
+  auto again = generate_county(testing::yiwu_villages(), Settings{.scale = 2});
+  ASSERT_TRUE(again.ok());
+  const County& first = testing::scale_two_county();
+  ASSERT_EQ(again->tables.size(), first.tables.size());
+  for (std::size_t i = 0; i < first.tables.size(); ++i) {
+    EXPECT_EQ(again->tables[i].rows, first.tables[i].rows) << first.tables[i].dataset;
+    EXPECT_EQ(again->tables[i].csv, first.tables[i].csv) << first.tables[i].dataset;
+  }
+  EXPECT_EQ(plants_markdown(again->plants), plants_markdown(first.plants));
+}
+
+// The expected count per dataset is the table in docs/demo-data.md
+// (TheDocumentationShowsExactlyTheGeneratedCounty); here, what grows and
+// what does not.
+TEST(DemoScale, ScaleTwoGrowsThePeopleAndTheirBusinessOnly) {
+  const County& one = demo_county();
+  const County& two = testing::scale_two_county();
+  for (const char* grows :
+       {"persons", "vehicles", "properties", "bank_transactions", "payments", "payment_approvals",
+        "leases", "rent_due", "labor", "subsidies", "seal_uses"}) {
+    EXPECT_GT(table(two, grows).rows, table(one, grows).rows * 3 / 2) << grows;
+  }
+  // Registries, projects and the disclosure calendar stay as they are, row
+  // for row.
+  for (const char* same : {"officials", "relatives", "companies", "shareholders", "accounts",
+                           "projects", "bids", "meetings", "disclosures"}) {
+    EXPECT_EQ(table(two, same).csv, table(one, same).csv) << same;
+  }
+  // The first round's people are all there, unchanged.
+  std::vector<std::string> people = csv_lines(table(two, "persons"));
+  std::set<std::string> at_two(people.begin(), people.end());
+  for (const std::string& line : csv_lines(table(one, "persons"))) {
+    EXPECT_TRUE(at_two.contains(line)) << line;
+  }
+}
+
+TEST(DemoScale, EveryRowPassesTheImportChecksAtScaleTwo) {
+  for (const Table& t : testing::scale_two_county().tables) {
+    Parsed p = parse(t);
+    EXPECT_EQ(p.rows.size(), t.rows) << t.dataset;
+    ASSERT_TRUE(p.errors.empty()) << t.dataset << " row " << p.errors.front().row << " "
+                                  << p.errors.front().column << ": " << p.errors.front().value
+                                  << " " << p.errors.front().reason;
+  }
+}
+
+// The same twenty cases, with the same people, companies, amounts and
+// dates; only ids numbered among a village's or the county's records
+// (payments, subsidies, bank lines, labour, leases, seal use, complaints)
+// may differ.
+TEST(DemoScale, PlantsAreTheSameCasesAtEveryScale) {
+  const auto& one = demo_county().plants;
+  const auto& two = testing::scale_two_county().plants;
+  ASSERT_EQ(one.size(), two.size());
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(two[i].rule, one[i].rule);
+    EXPECT_EQ(two[i].village_code, one[i].village_code) << one[i].rule;
+    EXPECT_EQ(two[i].summary, one[i].summary) << one[i].rule;
+    ASSERT_EQ(two[i].subjects.size(), one[i].subjects.size()) << one[i].rule;
+    for (std::size_t k = 0; k < one[i].subjects.size(); ++k) {
+      const Subject& a = one[i].subjects[k];
+      const Subject& b = two[i].subjects[k];
+      EXPECT_EQ(b.dataset, a.dataset) << one[i].rule;
+      const std::set<std::string> stable = {"persons",  "deaths",   "companies",
+                                            "vehicles", "projects", "disclosures"};
+      if (stable.contains(a.dataset)) {
+        EXPECT_EQ(b.key, a.key) << one[i].rule << " " << a.dataset;
+      }
+    }
+  }
+}
+
+TEST(DemoScale, RefusesAScaleOutOfRange) {
+  for (int scale : {0, -1, kMaxScale + 1}) {
+    auto county = generate_county(testing::yiwu_villages(), Settings{.scale = scale});
+    ASSERT_FALSE(county.ok()) << scale;
+    EXPECT_EQ(county.error().field, "scale");
   }
 }
 

@@ -57,6 +57,17 @@ inline const County& demo_county() {
   return county;
 }
 
+// The demo county at scale 2 (two rounds of every village's volume),
+// generated once per process.
+inline const County& scale_two_county() {
+  static const County county = [] {
+    auto c = generate_county(yiwu_villages(), Settings{.scale = 2});
+    if (!c.ok()) throw std::runtime_error(c.error().message);
+    return std::move(c.value());
+  }();
+  return county;
+}
+
 inline const Table& table(const County& county, const std::string& dataset) {
   for (const Table& t : county.tables) {
     if (t.dataset == dataset) return t;

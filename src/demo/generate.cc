@@ -32,8 +32,13 @@ std::vector<Village> villages_of(regions::RegionService& regions, const std::str
 
 core::Result<County> generate_county(const std::vector<Village>& villages,
                                      const Settings& settings) {
+  if (settings.scale < 1 || settings.scale > kMaxScale) {
+    return core::Error::invalid("演示数据规模须在 1 到 " + std::to_string(kMaxScale) + " 之间",
+                                "scale");
+  }
   detail::World w;
   w.seed = settings.seed;
+  w.scale = settings.scale;
   std::map<std::string, int> towns;
   std::map<int, int> per_town;
   for (const Village& v : villages) {
@@ -57,6 +62,7 @@ core::Result<County> generate_county(const std::vector<Village>& villages,
   detail::generate_registries(w);
   detail::generate_accounts(w);
   detail::plant_records(w);
+  detail::grow_villages(w);
   detail::generate_projects(w);
   detail::generate_village_business(w);
   detail::generate_subsidies(w);

@@ -112,13 +112,7 @@ void village_people(World& w, int village) {
       }
     }
   }
-  int others = rng.between(3, 6);
-  for (int i = 0; i < others; ++i) {
-    static constexpr int kDecades[] = {1940, 1950, 1960, 1970, 1980, 1990};
-    static constexpr int kWeights[] = {2, 4, 6, 6, 5, 3};
-    int year = kDecades[rng.weighted(kWeights)] + rng.between(0, 9);
-    add_household(w, rng, village, year, rng.chance(0.2));
-  }
+  add_villagers(w, rng, village, rng.between(3, 6));
   // 2024 standard labour rate of the village, per day.
   static constexpr long long kWages[] = {180'00, 200'00, 200'00, 220'00, 240'00};
   v.daily_wage = rng.pick(kWages);
@@ -175,16 +169,27 @@ void town_staff_and_public_employees(World& w) {
 
 void deaths(World& w) {
   Random rng = w.stream("deaths");
-  for (Person& p : w.persons) {
-    if (p.official || p.age_on(first_day()) < 72) continue;
-    double chance = p.age_on(first_day()) >= 85 ? 0.2 : 0.08;
-    if (rng.chance(chance)) {
-      p.death = random_day(rng, Date::from_ymd(2024, 1, 10), Date::from_ymd(2025, 12, 20));
-    }
-  }
+  for (Person& p : w.persons) maybe_dies(rng, p);
 }
 
 }  // namespace
+
+void add_villagers(World& w, Random& rng, int village, int households) {
+  for (int i = 0; i < households; ++i) {
+    static constexpr int kDecades[] = {1940, 1950, 1960, 1970, 1980, 1990};
+    static constexpr int kWeights[] = {2, 4, 6, 6, 5, 3};
+    int year = kDecades[rng.weighted(kWeights)] + rng.between(0, 9);
+    add_household(w, rng, village, year, rng.chance(0.2));
+  }
+}
+
+void maybe_dies(Random& rng, Person& p) {
+  if (p.official || p.age_on(first_day()) < 72) return;
+  double chance = p.age_on(first_day()) >= 85 ? 0.2 : 0.08;
+  if (rng.chance(chance)) {
+    p.death = random_day(rng, Date::from_ymd(2024, 1, 10), Date::from_ymd(2025, 12, 20));
+  }
+}
 
 int add_member(World& w, Random& rng, int head, std::string relation, Date birth, bool female,
                std::string_view surname_of) {

@@ -171,32 +171,7 @@ void generate_companies(World& w) {
 
 void generate_vehicles_and_properties(World& w) {
   Random rng = w.stream("assets");
-  for (std::size_t i = 0; i < w.persons.size(); ++i) {
-    Person& p = w.persons[i];
-    if (p.welfare || p.reserved) continue;
-    int age = p.age_on(first_day());
-    if (age >= 22 && age <= 70 && rng.chance(0.2)) {
-      Date earliest = std::max(add_years(p.birth, 19), Date::from_ymd(2008, 1, 1));
-      add_vehicle(w, rng, static_cast<int>(i),
-                  random_day(rng, earliest, Date::from_ymd(2025, 10, 31)));
-    }
-    if (p.relation != "户主" || age < 25) continue;
-    const VillageState& v = w.villages[static_cast<std::size_t>(p.village)];
-    if (rng.chance(0.6)) {
-      Date earliest = std::max(add_years(p.birth, 22), Date::from_ymd(1995, 1, 1));
-      w.properties.push_back({static_cast<int>(i), make_property_id(w, rng, v), "住宅",
-                              random_day(rng, earliest, Date::from_ymd(2023, 12, 28)),
-                              static_cast<double>(rng.between(900, 3200)) / 10.0});
-      p.assets = true;
-    }
-    if (rng.chance(0.06)) {
-      w.properties.push_back(
-          {static_cast<int>(i), make_property_id(w, rng, v), "商业",
-           random_day(rng, Date::from_ymd(2010, 1, 1), Date::from_ymd(2025, 9, 30)),
-           static_cast<double>(rng.between(300, 1500)) / 10.0});
-      p.assets = true;
-    }
-  }
+  for (std::size_t i = 0; i < w.persons.size(); ++i) add_assets(w, rng, static_cast<int>(i));
 }
 
 }  // namespace
@@ -227,6 +202,33 @@ int add_company(World& w, Random& rng, std::string category, int legal_rep, Date
   w.persons[static_cast<std::size_t>(legal_rep)].assets = true;
   w.companies.push_back(std::move(c));
   return static_cast<int>(w.companies.size()) - 1;
+}
+
+void add_assets(World& w, Random& rng, int person) {
+  const auto i = static_cast<std::size_t>(person);
+  if (w.persons[i].welfare || w.persons[i].reserved) return;
+  int age = w.persons[i].age_on(first_day());
+  if (age >= 22 && age <= 70 && rng.chance(0.2)) {
+    Date earliest = std::max(add_years(w.persons[i].birth, 19), Date::from_ymd(2008, 1, 1));
+    add_vehicle(w, rng, person, random_day(rng, earliest, Date::from_ymd(2025, 10, 31)));
+  }
+  Person& p = w.persons[i];
+  if (p.relation != "户主" || age < 25) return;
+  const VillageState& v = w.villages[static_cast<std::size_t>(p.village)];
+  if (rng.chance(0.6)) {
+    Date earliest = std::max(add_years(p.birth, 22), Date::from_ymd(1995, 1, 1));
+    w.properties.push_back({person, make_property_id(w, rng, v), "住宅",
+                            random_day(rng, earliest, Date::from_ymd(2023, 12, 28)),
+                            static_cast<double>(rng.between(900, 3200)) / 10.0});
+    p.assets = true;
+  }
+  if (rng.chance(0.06)) {
+    w.properties.push_back(
+        {person, make_property_id(w, rng, v), "商业",
+         random_day(rng, Date::from_ymd(2010, 1, 1), Date::from_ymd(2025, 9, 30)),
+         static_cast<double>(rng.between(300, 1500)) / 10.0});
+    p.assets = true;
+  }
 }
 
 void add_vehicle(World& w, Random& rng, int person, Date registered) {

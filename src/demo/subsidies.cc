@@ -57,30 +57,35 @@ const Programme& programme(std::string_view code) {
 void select_welfare_rolls(World& w) {
   for (const VillageState& v : w.villages) {
     Random rng = w.stream("welfare", v.region.code);
-    std::vector<int> heads;
-    for (int h : v.heads) {
-      const Person& p = w.persons[static_cast<std::size_t>(h)];
-      if (may_receive_aid(p) && p.age_on(first_day()) >= 40) heads.push_back(h);
-    }
-    static constexpr int kWeights[] = {3, 4, 2};  // 0, 1 or 2 households per village
-    int dibao = static_cast<int>(rng.weighted(kWeights));
-    rng.shuffle(heads);
-    for (int i = 0; i < dibao && i < static_cast<int>(heads.size()); ++i) {
-      int h = heads[static_cast<std::size_t>(i)];
-      w.persons[static_cast<std::size_t>(h)].welfare = true;
-      w.dibao_roll.push_back({h, rng.between(45, 125) * 10'00});
-    }
-    if (!rng.chance(0.3)) continue;
-    std::vector<int> elderly;
-    for (int r : v.residents) {
-      const Person& p = w.persons[static_cast<std::size_t>(r)];
-      if (may_receive_aid(p) && p.age_on(first_day()) >= 68) elderly.push_back(r);
-    }
-    if (elderly.empty()) continue;
-    int r = rng.pick(elderly);
-    w.persons[static_cast<std::size_t>(r)].welfare = true;
-    w.tekun_roll.push_back({r, rng.between(155, 190) * 10'00});
+    select_welfare(w, rng, v.heads, v.residents);
   }
+}
+
+void select_welfare(World& w, Random& rng, const std::vector<int>& households,
+                    const std::vector<int>& people) {
+  std::vector<int> heads;
+  for (int h : households) {
+    const Person& p = w.persons[static_cast<std::size_t>(h)];
+    if (may_receive_aid(p) && p.age_on(first_day()) >= 40) heads.push_back(h);
+  }
+  static constexpr int kWeights[] = {3, 4, 2};  // 0, 1 or 2 households
+  int dibao = static_cast<int>(rng.weighted(kWeights));
+  rng.shuffle(heads);
+  for (int i = 0; i < dibao && i < static_cast<int>(heads.size()); ++i) {
+    int h = heads[static_cast<std::size_t>(i)];
+    w.persons[static_cast<std::size_t>(h)].welfare = true;
+    w.dibao_roll.push_back({h, rng.between(45, 125) * 10'00});
+  }
+  if (!rng.chance(0.3)) return;
+  std::vector<int> elderly;
+  for (int r : people) {
+    const Person& p = w.persons[static_cast<std::size_t>(r)];
+    if (may_receive_aid(p) && p.age_on(first_day()) >= 68) elderly.push_back(r);
+  }
+  if (elderly.empty()) return;
+  int r = rng.pick(elderly);
+  w.persons[static_cast<std::size_t>(r)].welfare = true;
+  w.tekun_roll.push_back({r, rng.between(155, 190) * 10'00});
 }
 
 int add_monthly_subsidy(World& w, const Programme& p, int person, long long amount, int year,

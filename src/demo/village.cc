@@ -34,9 +34,9 @@ bool free_between(const World& w, int worker, Date from, Date to) {
                       [&](const auto& job) { return !(to < job.first || job.second < from); });
 }
 
-void generate_leases(World& w, int v) {
+void generate_leases(World& w, int v, int round) {
   const VillageState& village = w.villages[static_cast<std::size_t>(v)];
-  Random rng = w.stream("leases", village.region.code);
+  Random rng = w.stream("leases", round_key(village.region.code, round));
   struct Kind {
     const char* kind;
     const char* name;
@@ -58,7 +58,9 @@ void generate_leases(World& w, int v) {
     Lease l;
     l.village = v;
     l.asset_kind = k.kind;
-    l.asset_name = village.short_name + k.name + std::to_string(i + 1) + "号";
+    // Later rounds number from 11 (the plants use 5 and 8), three a round.
+    const int number = round == 1 ? i + 1 : 10 + 3 * (round - 2) + i + 1;
+    l.asset_name = village.short_name + k.name + std::to_string(number) + "号";
     l.area = rng.between(k.min_area, k.max_area);
     int term = rng.between(k.min_term, k.max_term);
     // Running past mid-2027, so no background lease is about to expire.
@@ -102,17 +104,21 @@ void generate_leases(World& w, int v) {
   }
 }
 
-void generate_labor(World& w, int v) {
+void generate_labor(World& w, int v, int round) {
   const VillageState& village = w.villages[static_cast<std::size_t>(v)];
-  Random rng = w.stream("labor", village.region.code);
+  Random rng = w.stream("labor", round_key(village.region.code, round));
   std::vector<int> works;
   for (std::size_t i = 0; i < w.projects.size(); ++i) {
     const Project& p = w.projects[i];
     if (p.village == v && p.category == "works" && p.completion)
       works.push_back(static_cast<int>(i));
   }
-  int count = rng.between(3, 8);
-  for (int i = 0, tries = 0; i < count && tries < 40; ++tries) {
+  // Later rounds hire more: the volume of a larger county is mostly labour,
+  // its payments and bank lines, and subsidies.
+  const int count =
+      round == 1 ? rng.between(3, 8) : rng.between(kLaborPerRound.first, kLaborPerRound.second);
+  const int max_tries = round == 1 ? 40 : 4 * count;
+  for (int i = 0, tries = 0; i < count && tries < max_tries; ++tries) {
     int worker = rng.pick(village.residents);
     int project = -1;
     Date start = random_day(rng, Date::from_ymd(2024, 1, 15), Date::from_ymd(2025, 11, 10));
@@ -244,9 +250,9 @@ void generate_pending(World& w, int v) {
   add_payment(w, std::move(p));
 }
 
-void generate_seals(World& w, int v) {
+void generate_seals(World& w, int v, int round) {
   const VillageState& village = w.villages[static_cast<std::size_t>(v)];
-  Random rng = w.stream("seals", village.region.code);
+  Random rng = w.stream("seals", round_key(village.region.code, round));
   struct Use {
     const char* purpose;
     const char* title;
@@ -313,9 +319,9 @@ void generate_disclosures(World& w, int v) {
   }
 }
 
-void generate_complaints(World& w, int v) {
+void generate_complaints(World& w, int v, int round) {
   const VillageState& village = w.villages[static_cast<std::size_t>(v)];
-  Random rng = w.stream("complaints", village.region.code);
+  Random rng = w.stream("complaints", round_key(village.region.code, round));
   static constexpr const char* kCategories[] = {"财务", "工程", "低保", "土地", "环境", "其他"};
   static constexpr int kSatisfaction[] = {0, 1, 3, 8, 12};  // weights for 1..5
   int count = rng.between(0, 3);
@@ -371,13 +377,25 @@ int add_labor(World& w, Random& rng, int village, int worker, int project, Date 
 void generate_village_business(World& w) {
   for (std::size_t v = 0; v < w.villages.size(); ++v) {
     int vi = static_cast<int>(v);
-    generate_leases(w, vi);
-    generate_labor(w, vi);
+    generate_leases(w, vi, 1);
+    generate_labor(w, vi, 1);
     generate_expenses(w, vi);
     generate_pending(w, vi);
-    generate_seals(w, vi);
+    generate_seals(w, vi, 1);
     generate_disclosures(w, vi);
-    generate_complaints(w, vi);
+    generate_complaints(w, vi, 1);
+  }
+  // A larger county (Settings::scale): each further round adds leases,
+  // labour, seal use and complaints to every village, from streams of their
+  // own, after the first round is complete.
+  for (int round = 2; round <= w.scale; ++round) {
+    for (std::size_t v = 0; v < w.villages.size(); ++v) {
+      int vi = static_cast<int>(v);
+      generate_leases(w, vi, round);
+      generate_labor(w, vi, round);
+      generate_seals(w, vi, round);
+      generate_complaints(w, vi, round);
+    }
   }
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -30,6 +31,11 @@ inline constexpr long long kTenderThreshold = 100'000'00;
 // Payments above these need the two committees, then the representatives.
 inline constexpr long long kTierCommittees = 1'000'00;
 inline constexpr long long kTierRepresentatives = 10'000'00;
+
+// A larger county (Settings::scale) repeats the villages' volume in rounds:
+// each round after the first adds these to every village (inclusive ranges).
+inline constexpr std::pair<int, int> kHouseholdsPerRound = {18, 26};
+inline constexpr std::pair<int, int> kLaborPerRound = {20, 36};
 
 // The generated period: business events fall between these days.
 Date first_day();  // 2024-01-02
@@ -278,6 +284,7 @@ struct PlantDraft {
 
 struct World {
   std::uint64_t seed = 0;
+  int scale = 1;
   std::vector<TownState> towns;
   std::vector<VillageState> villages;
   std::vector<Person> persons;
@@ -312,6 +319,12 @@ struct World {
   }
 };
 
+// The stream key of a village's records in a round: the first round keeps
+// the village code alone, so scale 1 draws exactly what it always drew.
+inline std::string round_key(const std::string& village_code, int round) {
+  return round == 1 ? village_code : village_code + "#" + std::to_string(round);
+}
+
 // ---- identity.cc: names and codes, unique within the World ----
 std::string surname(Random& rng);
 std::string given_name(Random& rng, bool female, int birth_year);
@@ -341,12 +354,19 @@ int add_household(World& w, Random& rng, int village, int head_birth_year, bool 
 int add_member(World& w, Random& rng, int head, std::string relation, Date birth, bool female,
                std::string_view surname_of = {});
 void generate_people(World& w);
+// `households` more households of ordinary villagers, born 1940-1999.
+void add_villagers(World& w, Random& rng, int village, int households);
+// Whether an elderly villager dies in 2024-2025 (officials do not).
+void maybe_dies(Random& rng, Person& p);
 void declare_relative(World& w, int official, int relative, std::string relation);
 
 // ---- registries.cc ----
 void generate_registries(World& w);
 int add_company(World& w, Random& rng, std::string category, int legal_rep, Date established);
 void add_vehicle(World& w, Random& rng, int person, Date registered);
+// A car at random, and for a head of household a home and maybe a shop;
+// none for people on a means-tested roll or in a plant.
+void add_assets(World& w, Random& rng, int person);
 
 // ---- projects.cc ----
 struct ProjectPlan {
@@ -379,6 +399,10 @@ const std::vector<Programme>& programmes();
 // Chooses the 低保 and 特困 recipients (before the registries, which give
 // them no assets).
 void select_welfare_rolls(World& w);
+// Draws a village's 低保 households (0-2) from `households` and maybe one
+// 特困 person from `people`.
+void select_welfare(World& w, Random& rng, const std::vector<int>& households,
+                    const std::vector<int>& people);
 const Programme& programme(std::string_view code);
 void generate_subsidies(World& w);
 // A monthly roll payment of a means-tested programme.
@@ -398,6 +422,11 @@ int add_payment(World& w, Payment p, bool spread = true);
 // The bank statements: every paid payment as an outflow, rent received,
 // grants and interest as inflows, with running balances.
 void generate_ledger(World& w);
+
+// ---- scale.cc ----
+// Rounds 2..scale of every village's people: households, their deaths,
+// welfare rolls and assets. Runs after the plants, which it leaves alone.
+void grow_villages(World& w);
 
 // ---- plants.cc ----
 // The plants' people (before the rolls and registries, which then leave
