@@ -16,7 +16,7 @@ DEB_PACKAGES=(
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
   nodejs npm
-  wrk curl
+  wrk curl time
 )
 
 missing=()
