@@ -279,7 +279,6 @@ class Parser {
         return ast;
       }
       case Tok::lparen: {
-        Deeper guard(*this);
         next();
         Ast inner = conditional();
         expect(Tok::rparen, ")");
@@ -295,7 +294,6 @@ class Parser {
   }
 
   Ast list() {
-    Deeper guard(*this);
     Ast ast = node(AstKind::list, next().offset);
     if (accept(Tok::rbracket)) return ast;  // the checker refuses it with a clear message
     while (true) {
@@ -308,7 +306,6 @@ class Parser {
   Ast name_or_call() {
     const Token& first = next();
     if (peek().kind == Tok::lparen) {
-      Deeper guard(*this);
       next();
       Ast ast = node(AstKind::call, first.offset);
       ast.text = first.text;
