@@ -1,0 +1,613 @@
+// The checker: names, operators, conversions and constant folding. Function
+// calls are in expr_functions.cc.
+#include "rules/expr_check.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/text.h"
+
+namespace mingjing::rules::expr_detail {
+
+Cls class_of(ExprType type) {
+  switch (type) {
+    case ExprType::boolean:
+      return Cls::boolean;
+    case ExprType::integer:
+    case ExprType::money:
+    case ExprType::date:
+    case ExprType::datetime:
+      return Cls::integer;
+    case ExprType::decimal:
+      return Cls::real;
+    case ExprType::text:
+      return Cls::text;
+    case ExprType::list:
+      return Cls::list;
+  }
+  return Cls::integer;
+}
+
+std::string mismatch(ExprType left, ExprType right, std::string_view verb) {
+  std::string message = "类型不匹配：" + std::string(to_string(left)) + " 不能与 " +
+                        std::string(to_string(right)) + " " + std::string(verb);
+  auto is_number = [](ExprType t) { return t == ExprType::integer || t == ExprType::decimal; };
+  if ((left == ExprType::money && is_number(right)) ||
+      (right == ExprType::money && is_number(left))) {
+    message += "（金额请写成 yuan(1000) 这样的形式）";
+  }
+  return message;
+}
+
+namespace {
+
+ExprType from_fact(FactType type) {
+  switch (type) {
+    case FactType::integer:
+      return ExprType::integer;
+    case FactType::decimal:
+      return ExprType::decimal;
+    case FactType::money:
+      return ExprType::money;
+    case FactType::boolean:
+      return ExprType::boolean;
+    case FactType::date:
+      return ExprType::date;
+    case FactType::datetime:
+      return ExprType::datetime;
+    case FactType::text:
+      return ExprType::text;
+  }
+  return ExprType::text;
+}
+
+bool is_ordered(ExprType type) {
+  return type != ExprType::boolean && type != ExprType::list;
+}
+
+std::string_view verb_of(BinOp op) {
+  switch (op) {
+    case BinOp::add:
+      return "相加";
+    case BinOp::sub:
+      return "相减";
+    case BinOp::mul:
+      return "相乘";
+    case BinOp::div:
+      return "相除";
+    case BinOp::mod:
+      return "取余";
+    default:
+      return "比较";
+  }
+}
+
+std::string join_aliases(const Scope& scope) {
+  std::string names;
+  for (const auto& alias : scope.aliases) {
+    if (!names.empty()) names += ", ";
+    names += alias.name;
+  }
+  return names;
+}
+
+}  // namespace
+
+Checker::Checker(const Scope& scope, Dictionary& dictionary, const core::WorkdayCalendar* calendar,
+                 Program& program, std::vector<ColumnUse>& columns)
+    : scope_(scope),
+      dictionary_(dictionary),
+      calendar_(calendar),
+      program_(program),
+      columns_(columns) {
+  program_.calendar = calendar;
+}
+
+void Checker::fail(std::string message, std::size_t offset) {
+  throw CompileFailure{std::move(message), offset};
+}
+
+bool Checker::is_const(std::uint32_t node) const {
+  switch (at(node).op) {
+    case Op::const_bool:
+    case Op::const_int:
+    case Op::const_real:
+    case Op::const_text:
+    case Op::const_list:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::uint32_t Checker::add(Node node) {
+  node.cls = class_of(node.type);
+  program_.nodes.push_back(node);
+  return fold(static_cast<std::uint32_t>(program_.nodes.size() - 1));
+}
+
+std::uint32_t Checker::make(Op op, ExprType type, std::initializer_list<std::uint32_t> kids) {
+  Node node;
+  node.op = op;
+  node.type = type;
+  std::size_t i = 0;
+  for (auto kid : kids) node.kid[i++] = kid;
+  if (node.kid[0] != kNoNode) node.operand = at(node.kid[0]).cls;
+  return add(node);
+}
+
+std::uint32_t Checker::make_args(Op op, ExprType type, const std::vector<std::uint32_t>& args) {
+  Node node;
+  node.op = op;
+  node.type = type;
+  node.first = static_cast<std::uint32_t>(program_.args.size());
+  node.count = static_cast<std::uint32_t>(args.size());
+  if (!args.empty()) node.operand = at(args.front()).cls;
+  program_.args.insert(program_.args.end(), args.begin(), args.end());
+  return add(node);
+}
+
+// Evaluates a node whose children are all constants, once, at compile time:
+// `yuan(1000)`, `date('2025-01-31')`, `-5`, `normalize('ＡＢＣ')`.
+std::uint32_t Checker::fold(std::uint32_t index) {
+  Node node = at(index);
+  switch (node.op) {
+    case Op::const_bool:
+    case Op::const_int:
+    case Op::const_real:
+    case Op::const_text:
+    case Op::const_list:
+    case Op::column:
+    case Op::record_key:
+    case Op::region:
+    case Op::param:
+    case Op::param_list:
+    case Op::as_of:
+    case Op::agg_count:
+    case Op::agg_count_present:
+    case Op::agg_count_true:
+    case Op::agg_sum:
+    case Op::agg_min:
+    case Op::agg_max:
+    case Op::agg_avg:
+    case Op::agg_distinct:
+    case Op::agg_all:
+    case Op::agg_any:
+      return index;
+    default:
+      break;
+  }
+  for (auto kid : node.kid) {
+    if (kid != kNoNode && !is_const(kid)) return index;
+  }
+  for (std::uint32_t i = 0; i < node.count; ++i) {
+    if (!is_const(program_.args[node.first + i])) return index;
+  }
+  Value value = evaluate(program_, index, dictionary_, Binding{});
+  Node constant;
+  constant.type = node.type;
+  constant.cls = node.cls;
+  constant.unknown = value.unknown;
+  switch (node.cls) {
+    case Cls::boolean:
+      constant.op = Op::const_bool;
+      constant.integer = value.integer;
+      break;
+    case Cls::integer:
+      constant.op = Op::const_int;
+      constant.integer = value.unknown ? kMissing : value.integer;
+      break;
+    case Cls::real:
+      constant.op = Op::const_real;
+      constant.real = value.unknown ? std::nan("") : value.decimal;
+      break;
+    case Cls::text:
+      constant.op = Op::const_text;
+      constant.code = value.code != kNoCode ? value.code
+                      : value.text.empty()  ? kNoCode
+                                            : dictionary_.intern(value.text);
+      break;
+    case Cls::list:
+      return index;
+  }
+  program_.nodes[index] = constant;
+  return index;
+}
+
+std::uint32_t Checker::to_real(std::uint32_t node) {
+  if (type(node) != ExprType::integer) return node;
+  return make(Op::int_to_real, ExprType::decimal, {node});
+}
+
+std::uint32_t Checker::to_date(std::uint32_t node) {
+  if (type(node) != ExprType::datetime) return node;
+  return make(Op::datetime_to_date, ExprType::date, {node});
+}
+
+bool Checker::unify(std::vector<std::uint32_t>& operands, ExprType& common) {
+  common = type(operands.front());
+  for (auto node : operands) {
+    ExprType t = type(node);
+    if (t == common) continue;
+    auto pair_is = [&](ExprType a, ExprType b) {
+      return (t == a && common == b) || (t == b && common == a);
+    };
+    if (pair_is(ExprType::integer, ExprType::decimal)) {
+      common = ExprType::decimal;
+    } else if (pair_is(ExprType::date, ExprType::datetime)) {
+      common = ExprType::date;
+    } else {
+      return false;
+    }
+  }
+  for (auto& node : operands) {
+    if (common == ExprType::decimal) node = to_real(node);
+    if (common == ExprType::date) node = to_date(node);
+  }
+  return true;
+}
+
+std::uint32_t Checker::check(const Ast& ast) {
+  switch (ast.kind) {
+    case AstKind::integer: {
+      Node node;
+      node.op = Op::const_int;
+      node.type = ExprType::integer;
+      node.integer = ast.integer;
+      return add(node);
+    }
+    case AstKind::decimal: {
+      Node node;
+      node.op = Op::const_real;
+      node.type = ExprType::decimal;
+      node.real = ast.decimal;
+      return add(node);
+    }
+    case AstKind::text: {
+      Node node;
+      node.op = Op::const_text;
+      node.type = ExprType::text;
+      node.code = ast.text.empty() ? kNoCode : dictionary_.intern(ast.text);
+      return add(node);
+    }
+    case AstKind::boolean: {
+      Node node;
+      node.op = Op::const_bool;
+      node.type = ExprType::boolean;
+      node.integer = ast.integer;
+      return add(node);
+    }
+    case AstKind::list:
+      return list(ast);
+    case AstKind::name:
+      return name(ast);
+    case AstKind::call:
+      return call(ast);
+    case AstKind::negate:
+      return negate(ast);
+    case AstKind::logical_not:
+      return make(Op::logical_not, ExprType::boolean, {condition(ast.kids[0], "not")});
+    case AstKind::binary:
+      switch (ast.op) {
+        case BinOp::logical_and:
+        case BinOp::logical_or:
+          return logical(ast);
+        case BinOp::eq:
+        case BinOp::ne:
+        case BinOp::lt:
+        case BinOp::le:
+        case BinOp::gt:
+        case BinOp::ge:
+          return comparison(ast);
+        default:
+          return arithmetic(ast);
+      }
+    case AstKind::in:
+      return membership(ast);
+    case AstKind::between:
+      return range(ast);
+    case AstKind::cond:
+      return conditional(ast);
+  }
+  fail("语法错误", ast.offset);
+}
+
+std::uint32_t Checker::condition(const Ast& ast, std::string_view where) {
+  std::uint32_t node = check(ast);
+  if (type(node) != ExprType::boolean) {
+    fail("类型不匹配：" + std::string(where) + " 需要 boolean 条件，实际是 " +
+             std::string(to_string(type(node))),
+         ast.offset);
+  }
+  return node;
+}
+
+std::uint32_t Checker::name(const Ast& ast) {
+  const std::string& path = ast.text;
+  auto dot = path.find('.');
+  std::string_view head = std::string_view(path).substr(0, dot);
+  std::string_view rest =
+      dot == std::string::npos ? std::string_view() : std::string_view(path).substr(dot + 1);
+  if (path == "as_of") {
+    Node node;
+    node.op = Op::as_of;
+    node.type = ExprType::date;
+    return add(node);
+  }
+  if (head == "params") {
+    if (rest.empty()) fail("params 后面需要参数名（如 params.limit）", ast.offset);
+    for (std::size_t slot = 0; slot < scope_.params.size(); ++slot) {
+      const ParamSlot& param = scope_.params[slot];
+      if (param.name != rest) continue;
+      Node node;
+      node.op = param.type == ExprType::list ? Op::param_list : Op::param;
+      node.type = param.type;
+      node.elem = param.list_of_text ? ExprType::text : ExprType::integer;
+      node.first = static_cast<std::uint32_t>(slot);
+      return add(node);
+    }
+    fail("未知的参数：" + path, ast.offset);
+  }
+  for (std::size_t alias = 0; alias < scope_.aliases.size(); ++alias) {
+    if (scope_.aliases[alias].name != head) continue;
+    if (rest.empty()) fail("别名 " + path + " 后面需要列名（如 " + path + ".amount）", ast.offset);
+    return column(ast, alias, rest);
+  }
+  if (rest.empty())
+    fail("未知的名称：" + path + "（列请写成 别名.列名，可用的别名：" + join_aliases(scope_) + "）",
+         ast.offset);
+  fail("未知的别名：" + std::string(head) + "（可用的别名：" + join_aliases(scope_) + "）",
+       ast.offset);
+}
+
+std::uint32_t Checker::column(const Ast& ast, std::size_t alias_index, std::string_view name) {
+  const Scope::Alias& alias = scope_.aliases[alias_index];
+  if (alias.aggregated) {
+    if (!in_aggregate_) {
+      fail(alias.name + " 是聚合别名，它的列只能用在聚合函数里（如 sum(" + ast.text + ")）：" +
+               ast.text,
+           ast.offset);
+    }
+    aggregated_used_ |= 1u << alias_index;
+  }
+  Node node;
+  node.alias = static_cast<std::uint8_t>(alias_index);
+  if (const FactColumn* column = alias.table->column(name)) {
+    node.op = Op::column;
+    node.type = from_fact(column->type);
+    node.column = column;
+  } else if (name == "record_key" || name == "region") {
+    node.op = name == "record_key" ? Op::record_key : Op::region;
+    node.type = ExprType::text;
+    node.table = alias.table;
+  } else {
+    fail("未知的列：" + ast.text + "（" + alias.table->name() + " 没有此列）", ast.offset);
+  }
+  auto used = std::find_if(columns_.begin(), columns_.end(), [&](const ColumnUse& use) {
+    return use.alias == alias_index && use.column == name;
+  });
+  if (used == columns_.end()) columns_.push_back(ColumnUse{alias_index, std::string(name)});
+  return add(node);
+}
+
+std::uint32_t Checker::list(const Ast& ast) {
+  if (ast.kids.empty()) fail("列表不能为空", ast.offset);
+  std::vector<std::uint32_t> items;
+  for (const Ast& kid : ast.kids) {
+    std::uint32_t item = check(kid);
+    if (!is_const(item) || at(item).op == Op::const_list) {
+      fail("列表的元素必须是常量（如 'cash'、yuan(1000)、date('2025-01-01')）", kid.offset);
+    }
+    if (at(item).unknown) fail("列表的元素不能是未知值", kid.offset);
+    if (type(item) == ExprType::boolean) fail("列表的元素不能是 boolean", kid.offset);
+    items.push_back(item);
+  }
+  ExprType common;
+  if (!unify(items, common)) {
+    for (std::size_t i = 1; i < items.size(); ++i) {
+      if (type(items[i]) != type(items[0])) {
+        fail("列表的元素类型不一致：" + std::string(to_string(type(items[0]))) + " 与 " +
+                 std::string(to_string(type(items[i]))),
+             ast.kids[i].offset);
+      }
+    }
+  }
+  Node node;
+  node.op = Op::const_list;
+  node.type = ExprType::list;
+  node.elem = common;
+  if (common == ExprType::decimal) {
+    std::vector<double> values;
+    for (auto item : items) values.push_back(at(item).real);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    node.first = static_cast<std::uint32_t>(program_.list_reals.size());
+    node.count = static_cast<std::uint32_t>(values.size());
+    program_.list_reals.insert(program_.list_reals.end(), values.begin(), values.end());
+  } else {
+    std::vector<std::int64_t> values;
+    for (auto item : items)
+      values.push_back(common == ExprType::text ? at(item).code : at(item).integer);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    node.first = static_cast<std::uint32_t>(program_.list_ints.size());
+    node.count = static_cast<std::uint32_t>(values.size());
+    program_.list_ints.insert(program_.list_ints.end(), values.begin(), values.end());
+  }
+  return add(node);
+}
+
+std::uint32_t Checker::negate(const Ast& ast) {
+  std::uint32_t operand = check(ast.kids[0]);
+  ExprType t = type(operand);
+  if (t != ExprType::integer && t != ExprType::decimal && t != ExprType::money) {
+    fail("类型不匹配：不能对 " + std::string(to_string(t)) + " 取负", ast.offset);
+  }
+  return make(Op::neg, t, {operand});
+}
+
+std::uint32_t Checker::logical(const Ast& ast) {
+  std::string_view word = ast.op == BinOp::logical_and ? "and" : "or";
+  std::uint32_t left = condition(ast.kids[0], word);
+  std::uint32_t right = condition(ast.kids[1], word);
+  return make(ast.op == BinOp::logical_and ? Op::logical_and : Op::logical_or, ExprType::boolean,
+              {left, right});
+}
+
+std::uint32_t Checker::comparison(const Ast& ast) {
+  std::vector<std::uint32_t> operands{check(ast.kids[0]), check(ast.kids[1])};
+  ExprType left = type(operands[0]);
+  ExprType right = type(operands[1]);
+  if (left == ExprType::list || right == ExprType::list) {
+    fail("类型不匹配：列表只能用在 in 的右边", ast.offset);
+  }
+  ExprType common;
+  if (!unify(operands, common)) fail(mismatch(left, right, "比较"), ast.offset);
+  if (common == ExprType::boolean && ast.op != BinOp::eq && ast.op != BinOp::ne) {
+    fail("类型不匹配：boolean 只能用 == 或 != 比较", ast.offset);
+  }
+  Node node;
+  node.op = Op::compare;
+  node.type = ExprType::boolean;
+  node.kid[0] = operands[0];
+  node.kid[1] = operands[1];
+  node.operand = class_of(common);
+  node.cmp = ast.op == BinOp::eq   ? Cmp::eq
+             : ast.op == BinOp::ne ? Cmp::ne
+             : ast.op == BinOp::lt ? Cmp::lt
+             : ast.op == BinOp::le ? Cmp::le
+             : ast.op == BinOp::gt ? Cmp::gt
+                                   : Cmp::ge;
+  return add(node);
+}
+
+std::uint32_t Checker::arithmetic(const Ast& ast) {
+  std::uint32_t left = check(ast.kids[0]);
+  std::uint32_t right = check(ast.kids[1]);
+  ExprType l = type(left);
+  ExprType r = type(right);
+  using T = ExprType;
+  auto number = [](T t) { return t == T::integer || t == T::decimal; };
+  switch (ast.op) {
+    case BinOp::add:
+    case BinOp::sub: {
+      Op op = ast.op == BinOp::add ? Op::add : Op::sub;
+      if (l == T::integer && r == T::integer) return make(op, T::integer, {left, right});
+      if (number(l) && number(r)) return make(op, T::decimal, {to_real(left), to_real(right)});
+      if (l == T::money && r == T::money) return make(op, T::money, {left, right});
+      if (l == T::date && r == T::integer) return make(op, T::date, {left, right});
+      if (ast.op == BinOp::add && l == T::integer && r == T::date)
+        return make(op, T::date, {left, right});
+      if (ast.op == BinOp::sub && l == T::date && r == T::date)
+        return make(op, T::integer, {left, right});
+      break;
+    }
+    case BinOp::mul:
+      if (l == T::integer && r == T::integer) return make(Op::mul, T::integer, {left, right});
+      if (number(l) && number(r)) return make(Op::mul, T::decimal, {to_real(left), to_real(right)});
+      if (l == T::money && r == T::integer) return make(Op::mul, T::money, {left, right});
+      if (l == T::integer && r == T::money) return make(Op::mul, T::money, {right, left});
+      if (l == T::money && r == T::decimal)
+        return make(Op::money_mul_real, T::money, {left, right});
+      if (l == T::decimal && r == T::money)
+        return make(Op::money_mul_real, T::money, {right, left});
+      break;
+    case BinOp::div:
+      if (number(l) && number(r)) return make(Op::div, T::decimal, {to_real(left), to_real(right)});
+      if (l == T::money && r == T::money) {
+        return make(Op::div, T::decimal,
+                    {make(Op::int_to_real, T::decimal, {left}),
+                     make(Op::int_to_real, T::decimal, {right})});
+      }
+      if (l == T::money && r == T::integer) return make(Op::money_div_int, T::money, {left, right});
+      if (l == T::money && r == T::decimal)
+        return make(Op::money_div_real, T::money, {left, right});
+      break;
+    case BinOp::mod:
+      if (l == T::integer && r == T::integer) return make(Op::mod, T::integer, {left, right});
+      if (number(l) && number(r)) return make(Op::mod, T::decimal, {to_real(left), to_real(right)});
+      break;
+    default:
+      break;
+  }
+  fail(mismatch(l, r, verb_of(ast.op)), ast.offset);
+}
+
+std::uint32_t Checker::membership(const Ast& ast) {
+  std::uint32_t left = check(ast.kids[0]);
+  std::uint32_t right = check(ast.kids[1]);
+  if (type(right) != ExprType::list) {
+    fail("类型不匹配：in 的右边应为列表（如 ['cash', 'card'] 或列表参数），实际是 " +
+             std::string(to_string(type(right))),
+         ast.offset);
+  }
+  ExprType l = type(left);
+  ExprType elem = at(right).elem;
+  if (l == ExprType::list || l == ExprType::boolean) {
+    fail("类型不匹配：" + std::string(to_string(l)) + " 不能用 in 查找", ast.offset);
+  }
+  if (l == ExprType::integer && elem == ExprType::decimal) {
+    left = to_real(left);
+  } else if (l == ExprType::datetime && elem == ExprType::date) {
+    left = to_date(left);
+  } else if (l == ExprType::decimal && elem == ExprType::integer &&
+             at(right).op == Op::const_list) {
+    // A literal list of integers searched by a decimal: make it a list of reals.
+    Node converted = at(right);
+    std::vector<double> values;
+    for (std::uint32_t i = 0; i < converted.count; ++i) {
+      values.push_back(static_cast<double>(program_.list_ints[converted.first + i]));
+    }
+    converted.elem = ExprType::decimal;
+    converted.first = static_cast<std::uint32_t>(program_.list_reals.size());
+    program_.list_reals.insert(program_.list_reals.end(), values.begin(), values.end());
+    program_.nodes[right] = converted;
+  } else if (l != elem) {
+    fail(mismatch(l, elem, "比较") + "（in 的列表元素是 " + std::string(to_string(elem)) + "）",
+         ast.offset);
+  }
+  Node node;
+  node.op = Op::in;
+  node.type = ExprType::boolean;
+  node.kid[0] = left;
+  node.kid[1] = right;
+  node.operand = at(left).cls;
+  std::uint32_t found = add(node);
+  return ast.negated ? make(Op::logical_not, ExprType::boolean, {found}) : found;
+}
+
+std::uint32_t Checker::range(const Ast& ast) {
+  std::vector<std::uint32_t> operands{check(ast.kids[0]), check(ast.kids[1]), check(ast.kids[2])};
+  ExprType common;
+  if (!unify(operands, common)) {
+    ExprType value = type(operands[0]);
+    ExprType bound = type(operands[1]) != value ? type(operands[1]) : type(operands[2]);
+    fail(mismatch(value, bound, "比较"), ast.offset);
+  }
+  if (!is_ordered(common))
+    fail("类型不匹配：" + std::string(to_string(common)) + " 不能用 between 比较", ast.offset);
+  Node node;
+  node.op = Op::between;
+  node.type = ExprType::boolean;
+  node.kid[0] = operands[0];
+  node.kid[1] = operands[1];
+  node.kid[2] = operands[2];
+  node.operand = class_of(common);
+  std::uint32_t inside = add(node);
+  return ast.negated ? make(Op::logical_not, ExprType::boolean, {inside}) : inside;
+}
+
+std::uint32_t Checker::conditional(const Ast& ast) {
+  std::uint32_t test = condition(ast.kids[0], "?:");
+  std::vector<std::uint32_t> branches{check(ast.kids[1]), check(ast.kids[2])};
+  ExprType common;
+  if (!unify(branches, common) || common == ExprType::list) {
+    fail("类型不匹配：?: 的两个分支类型不一致：" + std::string(to_string(type(branches[0]))) +
+             " 与 " + std::string(to_string(type(branches[1]))),
+         ast.offset);
+  }
+  return make(Op::cond, common, {test, branches[0], branches[1]});
+}
+
+}  // namespace mingjing::rules::expr_detail
