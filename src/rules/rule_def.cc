@@ -323,7 +323,8 @@ RuleDef read_rule(const YAML::Node& root, const Reader& r, const std::string& fi
                           "params",   "shape",       "from",      "where",   "join",
                           "without",  "group",       "time",      "window",  "having",
                           "due",      "warn_before", "red_after", "done",    "dedup",
-                          "region",   "explain",     "evidence",  "tests"});
+                          "region",   "explain",     "evidence",  "tests",   "outlier",
+                          "subjects"});
   RuleDef rule;
   rule.file = file;
   rule.id = r.text(root, "id", "id", true);
@@ -402,11 +403,37 @@ RuleDef read_rule(const YAML::Node& root, const Reader& r, const std::string& fi
     }
   }
   rule.having = r.expr(root, "having", "having", false);
+  if (YAML::Node outlier = root["outlier"]; outlier) {
+    if (rule.shape != Shape::window) r.fail(outlier, "outlier", "只有形态 window 使用此字段");
+    if (!outlier.IsMap()) r.fail(outlier, "outlier", "应写作 {value: 表达式, side: high|low|both}");
+    r.only_known(outlier, "outlier", {"value", "side", "k"});
+    rule.outlier = r.expr(outlier, "value", "outlier.value", true);
+    rule.outlier_side = r.text(outlier, "side", "outlier.side", true);
+    if (rule.outlier_side != "high" && rule.outlier_side != "low" && rule.outlier_side != "both") {
+      r.fail(outlier["side"], "outlier.side", "应为 high、low 或 both");
+    }
+    if (YAML::Node k = outlier["k"]; k) {
+      try {
+        rule.outlier_k = k.as<double>();
+      } catch (const YAML::Exception&) {
+        r.fail(k, "outlier.k", "应为数字");
+      }
+      if (!(rule.outlier_k > 0)) r.fail(k, "outlier.k", "应大于0");
+    }
+  }
   rule.due = r.expr(root, "due", "due", false);
   rule.warn_before = r.expr(root, "warn_before", "warn_before", false);
   rule.red_after = r.expr(root, "red_after", "red_after", false);
   rule.done = r.expr(root, "done", "done", false);
 
+  if (YAML::Node subjects = root["subjects"]; subjects) {
+    if (!subjects.IsSequence()) r.fail(subjects, "subjects", "应为别名列表");
+    for (const auto& s : subjects) {
+      std::string alias = s.as<std::string>();
+      if (!aliases.contains(alias)) r.fail(s, "subjects", "未知的别名：" + alias);
+      rule.subjects.push_back(alias);
+    }
+  }
   if (YAML::Node dedup = root["dedup"]; dedup) {
     if (!dedup.IsSequence()) r.fail(dedup, "dedup", "应为表达式列表");
     for (std::size_t i = 0; i < dedup.size(); ++i) {

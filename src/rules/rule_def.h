@@ -139,6 +139,13 @@ struct RuleDef {
   int window_days = 0;
   int window_months = 0;
   ExprText having;
+  // window, statistical rules: a figure per group (an aggregate, such as the
+  // share of disqualified bids) compared with the Tukey fences of that
+  // figure over all groups: Q1 - k*IQR and Q3 + k*IQR, quartiles by
+  // Hyndman-Fan type 8. `having` then only says which groups take part.
+  ExprText outlier;
+  std::string outlier_side;  // "high", "low" or "both"
+  double outlier_k = 1.5;
   // deadline: `due` is a date; a case is yellow from `warn_before` days
   // before it and red once past it (by `red_after` days), unless `done`.
   ExprText due;
@@ -146,6 +153,9 @@ struct RuleDef {
   ExprText red_after;
   ExprText done;
 
+  // The aliases whose records a warning names, business records first;
+  // default every alias of the rule in order (`from`, then the joins).
+  std::vector<std::string> subjects;
   std::vector<ExprText> dedup;  // default: the subjects' record keys
   ExprText region;              // default: the `from` row's region
   std::string explain;          // template with {expression} holes
