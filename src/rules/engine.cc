@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "core/workday_calendar.h"
+#include "imports/record_store.h"
 #include "imports/validate.h"
 #include "privacy/privacy.h"
 #include "rules/expr.h"
@@ -1049,23 +1050,36 @@ std::vector<std::string> run_rule_tests(const RuleDef& rule,
     auto runs = engine->run(facts, as_of);
     // Expected subjects as record keys: "persons:110…" is the blind index
     // of the number, as the store keys persons.
+    // Expected subjects as record keys: "persons:110…" is the blind index of
+    // the number, as the store keys persons; a key of several columns is
+    // written with "|" between its parts ("bids:G1|9133…").
     auto expected_key = [&](const std::string& subject) -> std::string {
       auto colon = subject.find(':');
       std::string dataset = subject.substr(0, colon), id = subject.substr(colon + 1);
       const imports::DatasetSpec* spec = imports::find_dataset(dataset);
-      if (spec && spec->key.size() == 1) {
-        const imports::ColumnSpec* col = spec->column(spec->key.front());
+      if (!spec) return subject;
+      std::vector<std::string> parts;
+      std::size_t start = 0;
+      while (true) {
+        std::size_t bar = id.find('|', start);
+        parts.push_back(
+            id.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+      }
+      std::string key;
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        std::string part = parts[k];
+        const imports::ColumnSpec* col =
+            k < spec->key.size() ? spec->column(spec->key[k]) : nullptr;
         imports::Value v;
         imports::CellProblem problem;
-        if (col && imports::is_personal(col->type) && imports::parse_cell(*col, id, v, problem)) {
-          privacy::Kind kind = col->type == imports::ColumnType::phone ? privacy::Kind::phone
-                               : col->type == imports::ColumnType::account
-                                   ? privacy::Kind::account
-                                   : privacy::Kind::id_number;
-          id = vault.blind_index(kind, v.text);
+        if (col && imports::is_personal(col->type) && imports::parse_cell(*col, part, v, problem)) {
+          part = vault.blind_index(imports::privacy_kind(col->type), v.text);
         }
+        key += (k ? "\x1f" : "") + part;
       }
-      return dataset + ":" + id;
+      return dataset + ":" + key;
     };
     std::multiset<std::set<std::string>> want, got;
     for (const auto& hit : test.expect) {
@@ -1086,7 +1100,10 @@ std::vector<std::string> run_rule_tests(const RuleDef& rule,
         std::string out;
         for (const auto& h : hits) {
           std::string one;
-          for (const auto& s : h) one += (one.empty() ? "" : ", ") + s;
+          for (std::string s : h) {
+            std::replace(s.begin(), s.end(), '\x1f', '|');
+            one += (one.empty() ? "" : ", ") + s;
+          }
           out += "[" + one + "]";
         }
         return out.empty() ? std::string("无") : out;

@@ -617,39 +617,59 @@ core::Result<RuleDef> parse_rule(std::string_view yaml, const std::string& file)
   }
 }
 
-core::Result<std::vector<RuleDef>> load_rules(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return core::Error::invalid("规则目录不存在：" + core::shorten_for_message(dir), "rules");
-  }
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
+namespace {
+
+// Parses named texts into rules, refusing a second file with an id already
+// seen; sorted by id.
+core::Result<std::vector<RuleDef>> parse_all(
+    const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<RuleDef> rules;
   std::map<std::string, std::string> seen;
-  for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) return core::Error::invalid("无法读取规则文件：" + path.string(), "rules");
-    auto rule = parse_rule(text.str(), path.string());
+  for (const auto& [name, text] : files) {
+    auto rule = parse_rule(text, name);
     if (!rule.ok()) return rule.error();
-    auto [it, fresh] = seen.emplace(rule->id, path.string());
+    auto [it, fresh] = seen.emplace(rule->id, name);
     if (!fresh) {
       return core::Error::invalid(
-          path.string() + "：字段 id：规则编号 " + rule->id + " 已在 " + it->second + " 中定义",
-          "id");
+          name + "：字段 id：规则编号 " + rule->id + " 已在 " + it->second + " 中定义", "id");
     }
     rules.push_back(std::move(*rule));
   }
   std::sort(rules.begin(), rules.end(),
             [](const RuleDef& a, const RuleDef& b) { return a.id < b.id; });
   return rules;
+}
+
+}  // namespace
+
+core::Result<std::vector<RuleDef>> load_rules(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return core::Error::invalid("规则目录不存在：" + core::shorten_for_message(dir), "rules");
+  }
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+      paths.push_back(entry.path());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) return core::Error::invalid("无法读取规则文件：" + path.string(), "rules");
+    files.emplace_back(path.string(), text.str());
+  }
+  return parse_all(files);
+}
+
+core::Result<std::vector<RuleDef>> builtin_rules() {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : embedded_rule_files()) files.emplace_back(f.name, f.text);
+  return parse_all(files);
 }
 
 ParamResolver::ParamResolver(const RuleDef& rule, std::vector<ParamOverride> overrides)

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -175,6 +176,16 @@ core::Result<RuleDef> parse_rule(std::string_view yaml, const std::string& file)
 // message names the file, line and field. Two files with one id are an
 // error.
 core::Result<std::vector<RuleDef>> load_rules(const std::string& dir);
+
+// The rule files compiled into the program (rules/*.yaml at build time).
+struct EmbeddedRuleFile {
+  const char* name;  // "rules/S01.yaml"
+  const char* text;
+};
+std::span<const EmbeddedRuleFile> embedded_rule_files();
+
+// The compiled-in pack, checked like load_rules() checks a directory.
+core::Result<std::vector<RuleDef>> builtin_rules();
 
 // A parameter override held in the database (rule_overrides).
 struct ParamOverride {
