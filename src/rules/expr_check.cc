@@ -429,6 +429,14 @@ std::uint32_t Checker::membership(const Ast& ast) {
   node.kid[0] = left;
   node.kid[1] = right;
   node.operand = at(left).cls;
+  // A column in a constant list of integers or codes: one node.
+  if (at(left).op == Op::column && at(right).op == Op::const_list &&
+      (node.operand == Cls::integer || node.operand == Cls::text)) {
+    node.op = Op::in_column;
+    node.column = at(left).column;
+    node.alias = at(left).alias;
+    node.kid[0] = kNoNode;
+  }
   std::uint32_t found = add(node);
   return ast.negated ? make(Op::logical_not, ExprType::boolean, {found}) : found;
 }

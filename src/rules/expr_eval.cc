@@ -128,6 +128,21 @@ const ParamValue& param_of(const Ctx& c, const Node& node) {
   return Tri::no;
 }
 
+[[gnu::noinline]] Tri member_column(const Ctx& c, const Node& node) {
+  std::uint32_t row = c.rows[node.alias];
+  std::int64_t key = node.operand == Cls::text ? node.column->codes[row] : node.column->ints[row];
+  if (key == (node.operand == Cls::text ? kNoCode : kMissing)) return Tri::unknown;
+  const Node& list = c.nodes[node.kid[1]];
+  const std::int64_t* first = c.program.list_ints.data() + list.first;
+  if (list.count <= 8) {  // short lists: a scan beats a search
+    for (std::uint32_t i = 0; i < list.count; ++i) {
+      if (first[i] == key) return Tri::yes;
+    }
+    return Tri::no;
+  }
+  return tri(std::binary_search(first, first + list.count, key));
+}
+
 [[gnu::noinline]] std::int64_t integer_arithmetic(Ctx& c, const Node& node) {
   std::int64_t a = eval_int(c, node.kid[0]);
   if (a == kMissing) return kMissing;
@@ -205,6 +220,8 @@ Tri eval_bool(Ctx& c, std::uint32_t n) {
       return compare_nodes(c, node);
     case Op::in:
       return member(c, node);
+    case Op::in_column:
+      return member_column(c, node);
     case Op::present:
       return tri(eval_known(c, node.kid[0]));
     case Op::missing:

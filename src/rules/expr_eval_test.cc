@@ -224,6 +224,38 @@ TEST_F(ExprEval, MembershipInConstantAndParameterLists) {
   EXPECT_EQ(truth("a.paid_at in [date('2025-03-11')]", {no_}), "true")
       << "datetime as its civil date";
   EXPECT_EQ(truth("month(a.paid_at) in [1, 2, 3]", {no_}), "true");
+  // A column in a constant list is one node: short lists are scanned, long
+  // ones searched; both must agree with the general path (coalesce(x, x)
+  // is not a column).
+  const char* lists[] = {
+      "['2025-03', 'x']",
+      "['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', '2025-03']",
+      "['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']",
+      "['x']",
+  };
+  const char* amounts[] = {
+      "[yuan(0.05), yuan(300)]",
+      "[yuan(1), yuan(2), yuan(3), yuan(4), yuan(5), yuan(6), yuan(7), yuan(8), yuan(300)]",
+      "[yuan(1), yuan(2), yuan(3), yuan(4), yuan(5), yuan(6), yuan(7), yuan(8), yuan(9)]"};
+  for (std::uint32_t row : {yes_, no_, blank_}) {
+    for (const char* list : lists) {
+      for (const char* in : {" in ", " not in "}) {
+        EXPECT_EQ(truth("a.period" + std::string(in) + list, {row}),
+                  truth("coalesce(a.period, a.period)" + std::string(in) + list, {row}))
+            << in << list;
+      }
+    }
+    for (const char* list : amounts) {
+      EXPECT_EQ(truth("a.amount in " + std::string(list), {row}),
+                truth("a.amount + yuan(0) in " + std::string(list), {row}))
+          << list;
+    }
+  }
+  EXPECT_EQ(truth(std::string("a.period in ") + lists[1], {yes_}), "true");
+  EXPECT_EQ(truth(std::string("a.period in ") + lists[2], {yes_}), "false");
+  EXPECT_EQ(truth(std::string("a.period in ") + lists[1], {no_}), "unknown");
+  EXPECT_EQ(truth(std::string("a.amount in ") + amounts[1], {blank_}), "true");
+  EXPECT_EQ(truth(std::string("a.amount in ") + amounts[2], {blank_}), "false");
   EXPECT_EQ(error("a.amount in params.years").error.message,
             "类型不匹配：money 不能与 integer 比较（金额请写成 yuan(1000) 这样的形式）（in "
             "的列表元素是 integer）");

@@ -165,6 +165,7 @@ enum class Op : std::uint8_t {
   compare_column_int,    // integer column cmp `integer`
   compare_column_param,  // integer column cmp parameter slot `first`
   compare_column_code,   // text column ==/!= `code`
+  in_column,             // integer or text column in the constant list kid[1]
   in,                    // kid[0] in the list kid[1]
   between,               // kid[1] <= kid[0] <= kid[2]
   // Conversions.

@@ -77,6 +77,7 @@ std::uint32_t Checker::fold(std::uint32_t index) {
     case Op::compare_column_int:
     case Op::compare_column_param:
     case Op::compare_column_code:
+    case Op::in_column:
       return index;
     default:
       break;
