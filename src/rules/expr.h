@@ -145,15 +145,19 @@ class Expression {
 
   // REQUIRES: `facts` holds the tables the Scope named (the FactTable
   // pointers are read directly) and the dictionary compile() used;
-  // binding.rows has one valid row per non-aggregated alias, binding.groups
-  // one group per aggregated alias (any size for the others), binding.params
-  // one value per ParamSlot, of the slot's type.
+  // binding.rows[i] is a valid row of alias i for every non-aggregated alias
+  // (entries of aggregated aliases are ignored and may be left out at the
+  // end); binding.groups[i] is the group of aggregated alias i (a missing
+  // entry is an empty group); binding.params has one value per ParamSlot,
+  // of the slot's type. Missing data is never an error: it gives unknown.
   Value eval(const FactStore& facts, const Binding& binding) const;
   // eval() for a boolean expression, as a Truth.
   // REQUIRES: type() == ExprType::boolean, and as for eval().
   Truth truth(const FactStore& facts, const Binding& binding) const;
 
-  const std::vector<ColumnUse>& columns() const;  // every column it reads
+  // Every column it reads, once each, in order of first use (the
+  // pseudo-columns record_key and region included when read).
+  const std::vector<ColumnUse>& columns() const;
   const std::string& source() const;
 
  private:

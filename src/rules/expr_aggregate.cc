@@ -31,12 +31,13 @@ std::span<const std::uint32_t> group_of(const Ctx& c, const Node& node) {
 // puts the bound row back afterwards.
 template <typename Visit>
 void for_each_row(Ctx& c, const Node& node, Visit visit) {
-  std::uint32_t saved = c.rows[node.alias];
+  c.own_rows();
+  std::uint32_t saved = c.owned[node.alias];
   for (std::uint32_t row : group_of(c, node)) {
-    c.rows[node.alias] = row;
+    c.owned[node.alias] = row;
     if (!visit()) break;
   }
-  c.rows[node.alias] = saved;
+  c.owned[node.alias] = saved;
 }
 
 std::int64_t distinct(Ctx& c, const Node& node) {

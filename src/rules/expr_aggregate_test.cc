@@ -1,6 +1,7 @@
 // Aggregates over the group of an aggregated alias, with unknown values in
 // the group, empty groups, and the rules on where aggregates may appear.
 #include <string>
+#include <thread>
 
 #include "rules/expr_test_support.h"
 
@@ -116,6 +117,40 @@ TEST_F(ExprAggregate, CatalogueShapes) {
   EXPECT_EQ(over("distinct(w.recipient_id_number) >= 3", {r1_, r2_, r3_, r4_}), "是");
   // Aggregates beside the bound alias.
   EXPECT_EQ(over("sum(w.amount) > s.amount * 5", {r1_, r2_, r3_}), "是");
+}
+
+// One compiled expression on several threads at once, through the paths
+// that keep per-thread scratch (distinct, similarity, computed text).
+TEST_F(ExprAggregate, OneExpressionOnSeveralThreads) {
+  Compiled compiled = compile(
+      "distinct(text(month(w.paid_at))) * 100 + count(similarity(w.recipient_id_number.mask, "
+      "s.recipient_id_number.mask) "
+      "== 1) * 10 + distinct(normalize(w.department))");
+  ASSERT_TRUE(std::holds_alternative<Expression>(compiled));
+  const Expression& expression = std::get<Expression>(compiled);
+  const std::vector<std::vector<std::uint32_t>> groups = {
+      {r1_, r2_, r3_, r4_}, {r1_, r3_}, {r2_}, {}, {r4_, r4_, r1_}};
+  // months distinct * 100 + rows with r1's masked ID * 10 + departments distinct
+  const std::vector<std::int64_t> expected = {321, 221, 101, 0, 211};
+  auto value_of = [&](std::size_t g) {
+    std::uint32_t rows[] = {r1_, 0};
+    std::span<const std::uint32_t> spans[] = {{}, groups[g]};
+    Binding binding{rows, spans, params_, as_of_};
+    return expression.eval(store_, binding).integer;
+  };
+  for (std::size_t g = 0; g < groups.size(); ++g) ASSERT_EQ(value_of(g), expected[g]) << g;
+  std::vector<int> wrong(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        std::size_t g = static_cast<std::size_t>(i + t) % groups.size();
+        if (value_of(g) != expected[g]) ++wrong[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong, std::vector<int>(4, 0));
 }
 
 TEST_F(ExprAggregate, WhereAggregatesMayAppear) {

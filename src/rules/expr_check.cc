@@ -1,5 +1,5 @@
-// The checker: names, operators, conversions and constant folding. Function
-// calls are in expr_functions.cc.
+// The checker: names, operators and conversions. Function calls are in
+// expr_functions.cc, node building and constant folding in expr_nodes.cc.
 #include "rules/expr_check.h"
 
 #include <algorithm>
@@ -106,113 +106,6 @@ Checker::Checker(const Scope& scope, Dictionary& dictionary, const core::Workday
 
 void Checker::fail(std::string message, std::size_t offset) {
   throw CompileFailure{std::move(message), offset};
-}
-
-bool Checker::is_const(std::uint32_t node) const {
-  switch (at(node).op) {
-    case Op::const_bool:
-    case Op::const_int:
-    case Op::const_real:
-    case Op::const_text:
-    case Op::const_list:
-      return true;
-    default:
-      return false;
-  }
-}
-
-std::uint32_t Checker::add(Node node) {
-  node.cls = class_of(node.type);
-  program_.nodes.push_back(node);
-  return fold(static_cast<std::uint32_t>(program_.nodes.size() - 1));
-}
-
-std::uint32_t Checker::make(Op op, ExprType type, std::initializer_list<std::uint32_t> kids) {
-  Node node;
-  node.op = op;
-  node.type = type;
-  std::size_t i = 0;
-  for (auto kid : kids) node.kid[i++] = kid;
-  if (node.kid[0] != kNoNode) node.operand = at(node.kid[0]).cls;
-  return add(node);
-}
-
-std::uint32_t Checker::make_args(Op op, ExprType type, const std::vector<std::uint32_t>& args) {
-  Node node;
-  node.op = op;
-  node.type = type;
-  node.first = static_cast<std::uint32_t>(program_.args.size());
-  node.count = static_cast<std::uint32_t>(args.size());
-  if (!args.empty()) node.operand = at(args.front()).cls;
-  program_.args.insert(program_.args.end(), args.begin(), args.end());
-  return add(node);
-}
-
-// Evaluates a node whose children are all constants, once, at compile time:
-// `yuan(1000)`, `date('2025-01-31')`, `-5`, `normalize('ＡＢＣ')`.
-std::uint32_t Checker::fold(std::uint32_t index) {
-  Node node = at(index);
-  switch (node.op) {
-    case Op::const_bool:
-    case Op::const_int:
-    case Op::const_real:
-    case Op::const_text:
-    case Op::const_list:
-    case Op::column:
-    case Op::record_key:
-    case Op::region:
-    case Op::param:
-    case Op::param_list:
-    case Op::as_of:
-    case Op::agg_count:
-    case Op::agg_count_present:
-    case Op::agg_count_true:
-    case Op::agg_sum:
-    case Op::agg_min:
-    case Op::agg_max:
-    case Op::agg_avg:
-    case Op::agg_distinct:
-    case Op::agg_all:
-    case Op::agg_any:
-      return index;
-    default:
-      break;
-  }
-  for (auto kid : node.kid) {
-    if (kid != kNoNode && !is_const(kid)) return index;
-  }
-  for (std::uint32_t i = 0; i < node.count; ++i) {
-    if (!is_const(program_.args[node.first + i])) return index;
-  }
-  Value value = evaluate(program_, index, dictionary_, Binding{});
-  Node constant;
-  constant.type = node.type;
-  constant.cls = node.cls;
-  constant.unknown = value.unknown;
-  switch (node.cls) {
-    case Cls::boolean:
-      constant.op = Op::const_bool;
-      constant.integer = value.integer;
-      break;
-    case Cls::integer:
-      constant.op = Op::const_int;
-      constant.integer = value.unknown ? kMissing : value.integer;
-      break;
-    case Cls::real:
-      constant.op = Op::const_real;
-      constant.real = value.unknown ? std::nan("") : value.decimal;
-      break;
-    case Cls::text:
-      constant.op = Op::const_text;
-      constant.code = value.code != kNoCode ? value.code
-                      : value.text.empty()  ? kNoCode
-                                            : dictionary_.intern(value.text);
-      break;
-    case Cls::list:
-      return index;
-  }
-  program_.nodes[index] = constant;
-  return index;
 }
 
 std::uint32_t Checker::to_real(std::uint32_t node) {
@@ -391,53 +284,6 @@ std::uint32_t Checker::column(const Ast& ast, std::size_t alias_index, std::stri
   return add(node);
 }
 
-std::uint32_t Checker::list(const Ast& ast) {
-  if (ast.kids.empty()) fail("列表不能为空", ast.offset);
-  std::vector<std::uint32_t> items;
-  for (const Ast& kid : ast.kids) {
-    std::uint32_t item = check(kid);
-    if (!is_const(item) || at(item).op == Op::const_list) {
-      fail("列表的元素必须是常量（如 'cash'、yuan(1000)、date('2025-01-01')）", kid.offset);
-    }
-    if (at(item).unknown) fail("列表的元素不能是未知值", kid.offset);
-    if (type(item) == ExprType::boolean) fail("列表的元素不能是 boolean", kid.offset);
-    items.push_back(item);
-  }
-  ExprType common;
-  if (!unify(items, common)) {
-    for (std::size_t i = 1; i < items.size(); ++i) {
-      if (type(items[i]) != type(items[0])) {
-        fail("列表的元素类型不一致：" + std::string(to_string(type(items[0]))) + " 与 " +
-                 std::string(to_string(type(items[i]))),
-             ast.kids[i].offset);
-      }
-    }
-  }
-  Node node;
-  node.op = Op::const_list;
-  node.type = ExprType::list;
-  node.elem = common;
-  if (common == ExprType::decimal) {
-    std::vector<double> values;
-    for (auto item : items) values.push_back(at(item).real);
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    node.first = static_cast<std::uint32_t>(program_.list_reals.size());
-    node.count = static_cast<std::uint32_t>(values.size());
-    program_.list_reals.insert(program_.list_reals.end(), values.begin(), values.end());
-  } else {
-    std::vector<std::int64_t> values;
-    for (auto item : items)
-      values.push_back(common == ExprType::text ? at(item).code : at(item).integer);
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    node.first = static_cast<std::uint32_t>(program_.list_ints.size());
-    node.count = static_cast<std::uint32_t>(values.size());
-    program_.list_ints.insert(program_.list_ints.end(), values.begin(), values.end());
-  }
-  return add(node);
-}
-
 std::uint32_t Checker::negate(const Ast& ast) {
   std::uint32_t operand = check(ast.kids[0]);
   ExprType t = type(operand);
@@ -447,12 +293,22 @@ std::uint32_t Checker::negate(const Ast& ast) {
   return make(Op::neg, t, {operand});
 }
 
+// `a and b and c` is one node with three operands: one visit, not two.
 std::uint32_t Checker::logical(const Ast& ast) {
   std::string_view word = ast.op == BinOp::logical_and ? "and" : "or";
-  std::uint32_t left = condition(ast.kids[0], word);
-  std::uint32_t right = condition(ast.kids[1], word);
-  return make(ast.op == BinOp::logical_and ? Op::logical_and : Op::logical_or, ExprType::boolean,
-              {left, right});
+  Op op = ast.op == BinOp::logical_and ? Op::logical_and : Op::logical_or;
+  std::uint32_t sides[] = {condition(ast.kids[0], word), condition(ast.kids[1], word)};
+  std::vector<std::uint32_t> operands;
+  for (std::uint32_t side : sides) {
+    const Node& node = at(side);
+    if (node.op != op) {
+      operands.push_back(side);
+      continue;
+    }
+    for (std::uint32_t i = 0; i < node.count; ++i)
+      operands.push_back(program_.args[node.first + i]);
+  }
+  return make_args(op, ExprType::boolean, operands);
 }
 
 std::uint32_t Checker::comparison(const Ast& ast) {
@@ -479,7 +335,7 @@ std::uint32_t Checker::comparison(const Ast& ast) {
              : ast.op == BinOp::le ? Cmp::le
              : ast.op == BinOp::gt ? Cmp::gt
                                    : Cmp::ge;
-  return add(node);
+  return add(fuse(node));
 }
 
 std::uint32_t Checker::arithmetic(const Ast& ast) {
@@ -573,6 +429,14 @@ std::uint32_t Checker::membership(const Ast& ast) {
   node.kid[0] = left;
   node.kid[1] = right;
   node.operand = at(left).cls;
+  // A column in a constant list of integers or codes: one node.
+  if (at(left).op == Op::column && at(right).op == Op::const_list &&
+      (node.operand == Cls::integer || node.operand == Cls::text)) {
+    node.op = Op::in_column;
+    node.column = at(left).column;
+    node.alias = at(left).alias;
+    node.kid[0] = kNoNode;
+  }
   std::uint32_t found = add(node);
   return ast.negated ? make(Op::logical_not, ExprType::boolean, {found}) : found;
 }
@@ -594,7 +458,27 @@ std::uint32_t Checker::range(const Ast& ast) {
   node.kid[1] = operands[1];
   node.kid[2] = operands[2];
   node.operand = class_of(common);
-  std::uint32_t inside = add(node);
+  // A column between known bounds (constants, parameters) is two fused
+  // comparisons: the same answer, since only the column can be unknown.
+  auto known_bound = [&](std::uint32_t bound) {
+    const Node& b = at(bound);
+    return (b.op == Op::const_int && !b.unknown) || b.op == Op::param;
+  };
+  std::uint32_t inside;
+  if (node.operand == Cls::integer && at(operands[0]).op == Op::column &&
+      known_bound(operands[1]) && known_bound(operands[2])) {
+    Node low = node;
+    low.op = Op::compare;
+    low.cmp = Cmp::ge;
+    low.kid[2] = kNoNode;
+    Node high = low;
+    high.cmp = Cmp::le;
+    high.kid[1] = operands[2];
+    std::vector<std::uint32_t> both{add(fuse(low)), add(fuse(high))};
+    inside = make_args(Op::logical_and, ExprType::boolean, both);
+  } else {
+    inside = add(node);
+  }
   return ast.negated ? make(Op::logical_not, ExprType::boolean, {inside}) : inside;
 }
 

@@ -1,7 +1,8 @@
 // The checker of the expression language: resolves names against a Scope,
 // checks and converts types, folds constants, and builds the Program.
 // Operators and names are in expr_check.cc, function calls in
-// expr_functions.cc. Internal to the expr*.cc files.
+// expr_functions.cc, node building and folding in expr_nodes.cc. Internal to
+// the expr*.cc files.
 #pragma once
 
 #include <cstdint>
@@ -35,12 +36,13 @@ class Checker {
   std::uint32_t make(Op op, ExprType type, std::initializer_list<std::uint32_t> kids);
   std::uint32_t make_args(Op op, ExprType type, const std::vector<std::uint32_t>& args);
   std::uint32_t fold(std::uint32_t node);
+  Node fuse(Node compare) const;
 
   // Implicit conversions.
   std::uint32_t to_real(std::uint32_t node);
   std::uint32_t to_date(std::uint32_t node);
   // One type for all operands (integer with decimal gives decimal; date
-  // with datetime gives date), converting them; nullopt-like false if
+  // with datetime gives date), converting them; false if
   // there is none.
   bool unify(std::vector<std::uint32_t>& operands, ExprType& common);
 

@@ -57,6 +57,31 @@ TEST_F(ExprEval, ThreeValuedTruthTables) {
   }
 }
 
+// Chains of and/or are one node with many operands: each chain of three
+// must give what two binary steps give.
+TEST_F(ExprEval, ChainsOfThreeFollowTheBinaryTables) {
+  alias("c", "subsidies");
+  const std::uint32_t rows[] = {yes_, no_, blank_};
+  const int conjunction[3][3] = {{0, 1, 2}, {1, 1, 1}, {2, 1, 2}};  // 0 true, 1 false, 2 unknown
+  const int disjunction[3][3] = {{0, 0, 0}, {0, 1, 2}, {0, 2, 2}};
+  const char* names[] = {"true", "false", "unknown"};
+  for (int x = 0; x < 3; ++x) {
+    for (int y = 0; y < 3; ++y) {
+      for (int z = 0; z < 3; ++z) {
+        std::vector<std::uint32_t> bound{rows[x], rows[y], rows[z]};
+        EXPECT_EQ(truth("a.means_tested and b.means_tested and c.means_tested", bound),
+                  names[conjunction[conjunction[x][y]][z]]);
+        EXPECT_EQ(truth("a.means_tested or b.means_tested or c.means_tested", bound),
+                  names[disjunction[disjunction[x][y]][z]]);
+        EXPECT_EQ(truth("a.means_tested and (b.means_tested or c.means_tested)", bound),
+                  names[conjunction[x][disjunction[y][z]]]);
+        EXPECT_EQ(truth("a.means_tested or b.means_tested and c.means_tested", bound),
+                  names[disjunction[x][conjunction[y][z]]]);
+      }
+    }
+  }
+}
+
 TEST_F(ExprEval, MissingDataIsUnknownNeverFalse) {
   EXPECT_EQ(truth("a.means_tested == true", {blank_}), "unknown");
   EXPECT_EQ(truth("a.means_tested != true", {blank_}), "unknown");
@@ -124,6 +149,59 @@ TEST_F(ExprEval, Comparisons) {
   EXPECT_EQ(truth("a.amount / b.amount == 24010", {yes_, no_}), "true");
 }
 
+// A column against a constant or a parameter is one fused node; it must
+// agree with the general comparison (`a.amount + yuan(0)` is not a column),
+// with either side on the left and on missing values.
+TEST_F(ExprEval, FusedComparisonsAgreeWithTheGeneralOnes) {
+  ParamValue limit;
+  limit.type = ExprType::money;
+  limit.integer = 30'000;
+  param("limit", limit);
+  const char* ops[] = {"==", "!=", "<", "<=", ">", ">="};
+  const char* constants[] = {"yuan(300)", "yuan(0.05)", "yuan(1200.5)", "params.limit"};
+  for (std::uint32_t row : {yes_, no_, blank_}) {
+    for (const char* op : ops) {
+      for (const char* constant : constants) {
+        std::string general = "a.amount + yuan(0) " + std::string(op) + " " + constant;
+        std::string expected = truth(general, {row});
+        EXPECT_EQ(truth("a.amount " + std::string(op) + " " + constant, {row}), expected)
+            << general;
+        EXPECT_EQ(truth(std::string(constant) + " " + op + " a.amount + yuan(0)", {row}),
+                  truth(std::string(constant) + " " + op + " a.amount", {row}))
+            << constant << " " << op << " a.amount";
+      }
+      std::string posted = "a.posted_amount " + std::string(op) + " yuan(1)";
+      EXPECT_EQ(truth(posted, {row}), "unknown") << posted;
+      EXPECT_EQ(truth("yuan(1) " + std::string(op) + " a.posted_amount", {row}), "unknown");
+    }
+  }
+  // A column between known bounds becomes two fused comparisons.
+  ParamValue low;
+  low.type = ExprType::money;
+  low.integer = 5;
+  param("low", low);
+  const char* ranges[] = {
+      "between params.low and params.limit", "between yuan(300) and yuan(1200.5)",
+      "not between params.low and yuan(300)", "between params.limit and params.low"};
+  for (std::uint32_t row : {yes_, no_, blank_}) {
+    for (const char* range : ranges) {
+      EXPECT_EQ(truth("a.amount " + std::string(range), {row}),
+                truth("a.amount + yuan(0) " + std::string(range), {row}))
+          << range;
+      EXPECT_EQ(truth("a.posted_amount " + std::string(range), {row}), "unknown") << range;
+    }
+  }
+  EXPECT_EQ(truth("yuan(1000) < a.amount", {yes_}), "true");
+  EXPECT_EQ(truth("yuan(1000) > a.amount", {yes_}), "false");
+  EXPECT_EQ(truth("params.limit <= a.amount", {blank_}), "true");
+  EXPECT_EQ(truth("params.limit < a.amount", {blank_}), "false");
+  EXPECT_EQ(truth("'2025-03' == a.period", {yes_}), "true");
+  EXPECT_EQ(truth("'2025-03' != a.period", {yes_}), "false");
+  EXPECT_EQ(truth("a.period != '2025-04'", {yes_}), "true");
+  EXPECT_EQ(truth("'2025-03' == a.period", {no_}), "unknown");
+  EXPECT_EQ(truth("a.period == ''", {yes_}), "false") << "'' is a known empty text";
+}
+
 TEST_F(ExprEval, MembershipInConstantAndParameterLists) {
   ParamValue programs;
   programs.type = ExprType::list;
@@ -146,6 +224,38 @@ TEST_F(ExprEval, MembershipInConstantAndParameterLists) {
   EXPECT_EQ(truth("a.paid_at in [date('2025-03-11')]", {no_}), "true")
       << "datetime as its civil date";
   EXPECT_EQ(truth("month(a.paid_at) in [1, 2, 3]", {no_}), "true");
+  // A column in a constant list is one node: short lists are scanned, long
+  // ones searched; both must agree with the general path (coalesce(x, x)
+  // is not a column).
+  const char* lists[] = {
+      "['2025-03', 'x']",
+      "['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', '2025-03']",
+      "['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']",
+      "['x']",
+  };
+  const char* amounts[] = {
+      "[yuan(0.05), yuan(300)]",
+      "[yuan(1), yuan(2), yuan(3), yuan(4), yuan(5), yuan(6), yuan(7), yuan(8), yuan(300)]",
+      "[yuan(1), yuan(2), yuan(3), yuan(4), yuan(5), yuan(6), yuan(7), yuan(8), yuan(9)]"};
+  for (std::uint32_t row : {yes_, no_, blank_}) {
+    for (const char* list : lists) {
+      for (const char* in : {" in ", " not in "}) {
+        EXPECT_EQ(truth("a.period" + std::string(in) + list, {row}),
+                  truth("coalesce(a.period, a.period)" + std::string(in) + list, {row}))
+            << in << list;
+      }
+    }
+    for (const char* list : amounts) {
+      EXPECT_EQ(truth("a.amount in " + std::string(list), {row}),
+                truth("a.amount + yuan(0) in " + std::string(list), {row}))
+          << list;
+    }
+  }
+  EXPECT_EQ(truth(std::string("a.period in ") + lists[1], {yes_}), "true");
+  EXPECT_EQ(truth(std::string("a.period in ") + lists[2], {yes_}), "false");
+  EXPECT_EQ(truth(std::string("a.period in ") + lists[1], {no_}), "unknown");
+  EXPECT_EQ(truth(std::string("a.amount in ") + amounts[1], {blank_}), "true");
+  EXPECT_EQ(truth(std::string("a.amount in ") + amounts[2], {blank_}), "false");
   EXPECT_EQ(error("a.amount in params.years").error.message,
             "类型不匹配：money 不能与 integer 比较（金额请写成 yuan(1000) 这样的形式）（in "
             "的列表元素是 integer）");

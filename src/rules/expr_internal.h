@@ -150,7 +150,7 @@ enum class Op : std::uint8_t {
   param,
   param_list,
   as_of,
-  // Logic and choice (any class for cond and coalesce).
+  // Logic and choice (any class for cond and coalesce). and, or: args.
   logical_and,
   logical_or,
   logical_not,
@@ -160,8 +160,14 @@ enum class Op : std::uint8_t {
   missing,
   // Comparisons of two operands of class `operand`.
   compare,  // kid[0] cmp kid[1]
-  in,       // kid[0] in the list kid[1]
-  between,  // kid[1] <= kid[0] <= kid[2]
+  // Fused comparisons of a column (`column`, `alias`) with a constant or a
+  // parameter, the commonest leaves, evaluated without visiting children:
+  compare_column_int,    // integer column cmp `integer`
+  compare_column_param,  // integer column cmp parameter slot `first`
+  compare_column_code,   // text column ==/!= `code`
+  in_column,             // integer or text column in the constant list kid[1]
+  in,                    // kid[0] in the list kid[1]
+  between,               // kid[1] <= kid[0] <= kid[2]
   // Conversions.
   int_to_real,
   datetime_to_date,

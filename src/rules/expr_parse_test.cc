@@ -2,6 +2,7 @@
 // every kind of compile error with its exact message and offset.
 #include <string>
 
+#include "core/text.h"
 #include "rules/expr_test_support.h"
 
 namespace mingjing::rules::testing {
@@ -245,6 +246,33 @@ TEST_F(ExprCompile, Functions) {
   expect_error("min(s.amount) > yuan(1)", "此处不能使用聚合函数：min", 0);
   calendar_ = nullptr;
   expect_error("workdays(s.paid_at, as_of) > 3", "workdays 需要工作日历，但编译时没有提供", 0);
+}
+
+// Every prefix of valid sources (cut anywhere, even inside a character)
+// compiles or fails cleanly, with an offset inside the text.
+TEST_F(ExprCompile, EveryPrefixCompilesOrFailsWithAnOffsetInside) {
+  const std::string sources[] = {
+      "s.program_code == '低保' and s.amount between yuan(100) and params.limit",
+      "coalesce(s.posted_to, date('2025-01-31')) - s.posted_from >= 15 ? true : "
+      "missing(d.death_date)",
+      "not (s.paid_at > d.death_date) or similarity(normalize(s.recipient_name), \"张三\") >= 0.9",
+      "s.village_code not in ['330782001203', '330782002001'] && -s.amount * 0.5 < yuan(-1.5)",
+  };
+  std::size_t compiled = 0;
+  for (const std::string& source : sources) {
+    ASSERT_TRUE(std::holds_alternative<Expression>(compile(source))) << source;
+    for (std::size_t cut = 0; cut <= source.size(); ++cut) {
+      std::string prefix = source.substr(0, cut);
+      Compiled result = compile(prefix);
+      if (auto* failure = std::get_if<Expression::CompileError>(&result)) {
+        EXPECT_LE(failure->offset, core::count_utf8(prefix)) << prefix;
+        EXPECT_FALSE(failure->error.message.empty()) << prefix;
+      } else {
+        ++compiled;
+      }
+    }
+  }
+  EXPECT_GT(compiled, 4u) << "some prefixes are whole expressions";
 }
 
 TEST_F(ExprCompile, TooManyAliases) {

@@ -301,21 +301,6 @@ std::size_t HashIndex::distinct() const {
 
 // --- FactStore ---------------------------------------------------------------------------
 
-struct FactStore::Impl {
-  std::vector<FactTable> tables;  // imports::datasets() order
-  // (table, column) -> its index. Built under the mutex; std::map keeps
-  // references stable while others are added.
-  mutable std::mutex index_mutex;
-  mutable std::map<std::pair<std::size_t, std::size_t>, HashIndex> indexes;
-
-  std::optional<std::size_t> table_of(std::string_view name) const {
-    for (std::size_t t = 0; t < tables.size(); ++t) {
-      if (tables[t].name() == name) return t;
-    }
-    return std::nullopt;
-  }
-};
-
 FactStore::FactStore() : impl_(std::make_unique<Impl>()) {}
 FactStore::~FactStore() = default;
 FactStore::FactStore(FactStore&&) noexcept = default;

@@ -6,7 +6,10 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -102,6 +105,21 @@ struct HashIndex::Impl {
   void add(std::int64_t value, std::uint32_t row);
   void remove(std::int64_t value, std::uint32_t row);
   std::size_t bytes() const;
+};
+
+struct FactStore::Impl {
+  std::vector<FactTable> tables;  // imports::datasets() order
+  // (table, column) -> its index. Built under the mutex; std::map keeps
+  // references stable while others are added.
+  mutable std::mutex index_mutex;
+  mutable std::map<std::pair<std::size_t, std::size_t>, HashIndex> indexes;
+
+  std::optional<std::size_t> table_of(std::string_view name) const {
+    for (std::size_t t = 0; t < tables.size(); ++t) {
+      if (tables[t].name() == name) return t;
+    }
+    return std::nullopt;
+  }
 };
 
 }  // namespace mingjing::rules
