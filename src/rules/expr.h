@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/result.h"
@@ -34,6 +35,10 @@ class WorkdayCalendar;
 }
 
 namespace mingjing::rules {
+
+namespace expr_detail {
+struct Program;  // expr_internal.h
+}
 
 enum class ExprType : std::uint8_t {
   boolean,
@@ -51,11 +56,11 @@ std::string_view to_string(ExprType type);  // "boolean", "money"…
 // defaults and overrides). Money in fen, dates as days, ratios as decimal.
 struct ParamValue {
   ExprType type = ExprType::integer;
-  std::int64_t integer = 0;          // integer, money, date, datetime, boolean
-  double decimal = 0;                // decimal
-  std::string text;                  // text
-  std::vector<std::string> list;     // list of text
-  std::vector<std::int64_t> numbers; // list of integers (when list of numbers)
+  std::int64_t integer = 0;           // integer, money, date, datetime, boolean
+  double decimal = 0;                 // decimal
+  std::string text;                   // text
+  std::vector<std::string> list;      // list of text
+  std::vector<std::int64_t> numbers;  // list of integers (when list of numbers)
 };
 
 struct ParamSlot {
@@ -66,9 +71,9 @@ struct ParamSlot {
 
 struct Scope {
   struct Alias {
-    std::string name;             // "s"
-    const FactTable* table;       // subsidies
-    bool aggregated = false;      // inside count()/sum()/… only (window groups)
+    std::string name;         // "s"
+    const FactTable* table;   // subsidies
+    bool aggregated = false;  // inside count()/sum()/… only (window groups)
   };
   std::vector<Alias> aliases;
   std::vector<ParamSlot> params;  // index = slot number
@@ -99,6 +104,10 @@ struct Value {
   bool is_true() const { return !unknown && type == ExprType::boolean && integer != 0; }
 };
 
+// The outcome of a condition, without building a Value (the engine's hot
+// path).
+enum class Truth : std::uint8_t { no, yes, unknown };
+
 // A column an expression reads: alias index in the scope, column name.
 struct ColumnUse {
   std::size_t alias = 0;
@@ -107,26 +116,52 @@ struct ColumnUse {
 
 class Expression {
  public:
+  // At most this many aliases in a Scope.
+  static constexpr std::size_t kMaxAliases = 8;
+
   // Errors are invalid_argument with a Chinese message that quotes the
   // offending token, `field` = "expr", and the 0-based character offset of
   // the error in `offset` (for the rule loader to turn into line:column).
+  // Offsets count Unicode characters (code points), not bytes.
   struct CompileError {
     core::Error error;
     std::size_t offset = 0;
   };
-  static std::variant<Expression, CompileError> compile(std::string_view source,
-                                                        const Scope& scope,
+
+  // Parses, resolves and type-checks `source` against `scope`. Text
+  // literals are interned into `dictionary`, which must be the dictionary of
+  // the FactStore later passed to eval(); interning is a write, so compile()
+  // needs the same exclusive access as FactStore::upsert(). `calendar` is
+  // needed only by workdays() (nullptr otherwise: using workdays() is then
+  // a compile error); it must outlive the Expression.
+  //
+  // Success: the expression, of any type but list. Failure: CompileError.
+  // Not an error: an expression that is always unknown (`1 / 0`).
+  static std::variant<Expression, CompileError> compile(std::string_view source, const Scope& scope,
                                                         Dictionary& dictionary,
                                                         const core::WorkdayCalendar* calendar);
 
   ExprType type() const;
+
+  // REQUIRES: `facts` holds the tables the Scope named (the FactTable
+  // pointers are read directly) and the dictionary compile() used;
+  // binding.rows[i] is a valid row of alias i for every non-aggregated alias
+  // (entries of aggregated aliases are ignored and may be left out at the
+  // end); binding.groups[i] is the group of aggregated alias i (a missing
+  // entry is an empty group); binding.params has one value per ParamSlot,
+  // of the slot's type. Missing data is never an error: it gives unknown.
   Value eval(const FactStore& facts, const Binding& binding) const;
-  const std::vector<ColumnUse>& columns() const;  // every column it reads
+  // eval() for a boolean expression, as a Truth.
+  // REQUIRES: type() == ExprType::boolean, and as for eval().
+  Truth truth(const FactStore& facts, const Binding& binding) const;
+
+  // Every column it reads, once each, in order of first use (the
+  // pseudo-columns record_key and region included when read).
+  const std::vector<ColumnUse>& columns() const;
   const std::string& source() const;
 
  private:
-  struct Node;
-  std::shared_ptr<const Node> root_;
+  std::shared_ptr<const expr_detail::Program> program_;  // the typed node tree
   std::vector<ColumnUse> columns_;
   std::string source_;
   ExprType type_ = ExprType::boolean;

@@ -11,7 +11,11 @@
 //   index (column "<name>", a Code: equal values join) and their mask
 //   (column "<name>.mask", a Code, for explanations). With a vault, an
 //   id_number column also gives "<name>.birth_date" (date) and "<name>.sex"
-//   (text "male"/"female"), read from the number itself.
+//   (text "male"/"female"), read from the number itself (the vault opens
+//   it while loading; the plaintext is never kept).
+//   Column sources: "<name>" keeps the catalogue's personal type,
+//   "<name>.mask" is text, "<name>.birth_date" date and "<name>.sex"
+//   enumeration.
 // - Each row keeps the record's `record_key` (subjects of a warning) and its
 //   region: the dataset's region column, or for datasets without one
 //   (bank_transactions, bids, payment_approvals, rent_due) the region of
@@ -19,7 +23,12 @@
 //
 // Indexes: index(dataset, column) builds a hash index (value -> rows, rows
 // ascending) on first use and keeps it; every rule joining on that column
-// shares it. upsert() keeps built indexes current.
+// shares it. upsert() keeps built indexes current. Missing values are not
+// indexed. A decimal column is indexed by the bits of its value
+// (std::bit_cast<std::int64_t>(double), -0.0 as 0.0).
+//
+// Regions of child records are taken when the child is loaded or upserted:
+// upserting a parent with a new region does not move its children.
 //
 // Thread-safety: loading and upsert() need exclusive access; const methods,
 // including index() once built, may be called from several threads only
@@ -33,7 +42,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -64,6 +72,7 @@ class Dictionary {
   std::optional<Code> find(std::string_view text) const;  // without adding
   std::string_view text(Code code) const;                 // "" for kNoCode
   std::size_t size() const;                               // codes in use, plus one
+  std::size_t bytes() const;                              // memory held, approximately
 
  private:
   struct Impl;
@@ -90,15 +99,22 @@ class FactTable {
   const FactColumn* column(std::string_view name) const;  // nullptr if none
   Code record_key(std::size_t row) const { return record_keys_[row]; }
   Code region(std::size_t row) const { return regions_[row]; }  // village (or town) code
+  // The row of a record, by its record_key text or its Code; nullopt when
+  // the table holds no such record.
   std::optional<std::size_t> find(std::string_view record_key) const;
+  std::optional<std::size_t> find(Code record_key) const;
 
  private:
   friend class FactStore;
+  void add_key(Code record_key, std::size_t row);
+
   const imports::DatasetSpec* spec_ = nullptr;
+  Dictionary dictionary_;  // the store's (shared), for find(text)
   std::vector<FactColumn> columns_;
   std::vector<Code> record_keys_;
   std::vector<Code> regions_;
-  std::unordered_map<Code, std::size_t> by_key_;
+  // record key -> row: open addressing, (code << 32 | row) per slot, 0 empty.
+  std::vector<std::uint64_t> key_slots_;
 };
 
 // value (an int64, or a Code widened) -> the rows holding it, ascending.
@@ -126,8 +142,10 @@ class FactStore {
   FactStore(FactStore&&) noexcept;
   FactStore& operator=(FactStore&&) noexcept;
 
-  // Every dataset, or only `datasets` when given, from the database. With a
-  // vault, ID numbers also give birth date and sex.
+  // Every dataset, or only `datasets` when given (and the datasets their
+  // regions come from), from the database. With a vault, ID numbers also
+  // give birth date and sex. Failure: invalid_argument for an unknown
+  // dataset name; internal when the database cannot be read.
   static core::Result<FactStore> load(db::Database& db, const privacy::Vault* vault,
                                       const std::vector<std::string>& datasets = {},
                                       LoadStats* stats = nullptr);
@@ -138,7 +156,9 @@ class FactStore {
   // Adds or replaces (same record key) one record given as validated values
   // in the catalogue's column order (imports::parse_row's output, personal
   // values in plaintext: they are blind-indexed and masked with `vault`).
-  // Returns the row. Built indexes are kept current.
+  // Returns the row. Built indexes are kept current. Failure
+  // (invalid_argument): a dataset the store has no table for, or values
+  // not as many as its columns.
   core::Result<std::size_t> upsert(const imports::DatasetSpec& dataset,
                                    const std::vector<imports::Value>& values,
                                    const privacy::Vault& vault);
@@ -148,7 +168,8 @@ class FactStore {
   const FactTable* table(std::string_view dataset) const;  // nullptr if unknown
   std::size_t records() const;                             // all tables
 
-  // The shared index on dataset.column, built on first use.
+  // The shared index on dataset.column, built on first use. An unknown
+  // dataset or column is a bug: std::invalid_argument.
   const HashIndex& index(std::string_view dataset, std::string_view column) const;
   void warm_index(std::string_view dataset, std::string_view column) const;
 

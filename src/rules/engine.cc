@@ -1,0 +1,1117 @@
+#include "rules/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <regex>
+#include <set>
+#include <unordered_map>
+#include <variant>
+
+#include "core/date.h"
+#include "core/money.h"
+#include "core/workday_calendar.h"
+#include "imports/record_store.h"
+#include "imports/validate.h"
+#include "privacy/privacy.h"
+#include "rules/expr.h"
+
+namespace mingjing::rules {
+namespace {
+
+using Rows = std::vector<std::uint32_t>;
+
+// Turns a compile error's character offset into the rule file's line and
+// column: expressions sit on one line in the YAML unless written as block
+// text, so offsets within the first line move the column, later lines the
+// line.
+std::string at_source(const ExprText& e, std::size_t offset) {
+  int line = e.mark.line, column = e.mark.column;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < e.text.size() && chars < offset; ++i) {
+    const unsigned char c = static_cast<unsigned char>(e.text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // inside a UTF-8 sequence
+    ++chars;
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return e.mark.file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+ExprType expr_type(ParamType t) {
+  switch (t) {
+    case ParamType::integer:
+    case ParamType::days:
+      return ExprType::integer;
+    case ParamType::money:
+      return ExprType::money;
+    case ParamType::ratio:
+    case ParamType::decimal:
+      return ExprType::decimal;
+    case ParamType::date:
+      return ExprType::date;
+    case ParamType::text:
+      return ExprType::text;
+    case ParamType::text_list:
+      return ExprType::list;
+  }
+  return ExprType::integer;
+}
+
+ParamValue expr_value(const ParamSetting& s) {
+  ParamValue v;
+  v.type = expr_type(s.type);
+  v.integer = s.integer;
+  v.decimal = s.decimal;
+  v.text = s.text;
+  v.list = s.list;
+  return v;
+}
+
+nlohmann::json param_json(const ParamSetting& s) {
+  switch (s.type) {
+    case ParamType::integer:
+    case ParamType::days:
+    case ParamType::money:
+      return s.integer;
+    case ParamType::ratio:
+    case ParamType::decimal:
+      return s.decimal;
+    case ParamType::date:
+      return core::Date::from_days(s.integer).to_string();
+    case ParamType::text:
+      return s.text;
+    case ParamType::text_list:
+      return s.list;
+  }
+  return nullptr;
+}
+
+nlohmann::json value_json(const Value& v, const Dictionary& dict) {
+  if (v.unknown) return nullptr;
+  switch (v.type) {
+    case ExprType::boolean:
+      return v.integer != 0;
+    case ExprType::integer:
+      return v.integer;
+    case ExprType::decimal:
+      return v.decimal;
+    default:
+      return render(v, dict);
+  }
+}
+
+// Hyndman-Fan type 8 quantile of sorted values (as R's quantile(type = 8)).
+double quantile8(const std::vector<double>& sorted, double p) {
+  const double n = static_cast<double>(sorted.size());
+  if (sorted.empty()) return 0;
+  double h = (n + 1.0 / 3.0) * p + 1.0 / 3.0;
+  if (h <= 1) return sorted.front();
+  if (h >= n) return sorted.back();
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  return sorted[lo - 1] + (h - static_cast<double>(lo)) * (sorted[lo] - sorted[lo - 1]);
+}
+
+// One `a.x == b.y` key equality opening a join's `on`.
+struct KeyEquality {
+  std::size_t left_alias = 0;  // an earlier alias
+  std::string left_column;
+  std::string right_column;  // of the joined alias: indexed
+};
+
+std::optional<KeyEquality> key_equality(const std::string& on,
+                                        const std::vector<std::string>& aliases,
+                                        std::size_t joined) {
+  static const std::regex form(
+      R"(^\s*([a-z][a-z0-9_]*)\.([a-z0-9_.]+)\s*==\s*([a-z][a-z0-9_]*)\.([a-z0-9_.]+)\s*(?:(?:and|&&)\s+[\s\S]*)?$)");
+  std::smatch m;
+  if (!std::regex_match(on, m, form)) return std::nullopt;
+  auto index_of = [&](const std::string& a) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i <= joined && i < aliases.size(); ++i) {
+      if (aliases[i] == a) return i;
+    }
+    return std::nullopt;
+  };
+  auto a = index_of(m[1]), b = index_of(m[3]);
+  if (!a || !b) return std::nullopt;
+  if (*b == joined && *a < joined) return KeyEquality{*a, m[2], m[4]};
+  if (*a == joined && *b < joined) return KeyEquality{*b, m[4], m[2]};
+  return std::nullopt;
+}
+
+// A key value of one row for a hash-index look-up; nullopt when missing.
+std::optional<std::int64_t> key_of(const FactTable& t, const std::string& column,
+                                   std::uint32_t row) {
+  if (column == "record_key" && !t.column(column)) return t.record_key(row);
+  if (column == "region" && !t.column(column)) {
+    Code c = t.region(row);
+    return c == kNoCode ? std::nullopt : std::optional<std::int64_t>(c);
+  }
+  const FactColumn* c = t.column(column);
+  if (!c || c->missing(row)) return std::nullopt;
+  if (c->type == FactType::text) return static_cast<std::int64_t>(c->codes[row]);
+  if (c->type == FactType::decimal) return std::nullopt;
+  return c->ints[row];
+}
+
+// The civil day (Asia/Shanghai, UTC+8 all year) of a unix-ms time.
+std::int64_t shanghai_day(std::int64_t unix_ms) {
+  const std::int64_t local = unix_ms + 8LL * 3600 * 1000;
+  return local >= 0 ? local / 86400000 : -((-local + 86399999) / 86400000);
+}
+
+// An explanation template: literal text and compiled holes.
+struct Template {
+  std::vector<std::variant<std::string, Expression>> parts;
+};
+
+}  // namespace
+
+struct Engine::Compiled {
+  const RuleDef* rule = nullptr;
+  std::vector<const FactTable*> tables;  // per alias: from, then joins
+  std::vector<std::string> aliases;
+  std::vector<ParamSlot> slots;
+  ParamResolver resolver;
+  std::vector<ResolvedParam> uniform_params;  // when the resolver is uniform
+  std::vector<ParamValue> uniform_values;
+
+  std::optional<Expression> where;  // record/match/missing/deadline: full scope; window: row scope
+  std::vector<KeyEquality> keys;    // per join
+  std::vector<Expression> on;       // per join, over aliases 0..j
+  std::vector<std::optional<Expression>> join_where;  // missing: counterpart filter
+
+  std::vector<Expression> group;  // window, row scope
+  std::optional<Expression> time;
+  std::optional<Expression> having;   // window: group scope
+  std::optional<Expression> outlier;  // window: group scope
+
+  std::optional<Expression> due, warn_before, red_after, done;
+
+  std::vector<Expression> dedup;
+  std::optional<Expression> region;
+  Template explain;
+  std::vector<std::pair<std::string, Expression>> evidence;
+  std::vector<std::size_t> subject_aliases;
+  std::vector<std::string> datasets;
+
+  explicit Compiled(const RuleDef& r, std::vector<ParamOverride> overrides)
+      : rule(&r), resolver(r, std::move(overrides)) {}
+
+  // The parameters in force for a region, with where they came from.
+  struct Params {
+    std::vector<ResolvedParam> resolved;
+    std::vector<ParamValue> values;
+  };
+  const Params& params_for(Code region, const Dictionary& dict,
+                           std::unordered_map<Code, Params>& cache) const {
+    auto it = cache.find(region);
+    if (it != cache.end()) return it->second;
+    Params p;
+    p.resolved = resolver.resolve(dict.text(region));
+    for (const auto& r : p.resolved) p.values.push_back(expr_value(r.value));
+    return cache.emplace(region, std::move(p)).first->second;
+  }
+};
+
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+Engine::~Engine() = default;
+
+std::size_t Engine::size() const {
+  return rules_.size();
+}
+
+std::vector<std::string> Engine::datasets_of(std::string_view rule_id) const {
+  for (const auto& c : rules_) {
+    if (c->rule->id == rule_id) return c->datasets;
+  }
+  return {};
+}
+
+core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStore& facts,
+                                     std::vector<ParamOverride> overrides,
+                                     const core::WorkdayCalendar& calendar) {
+  Engine engine;
+  for (const RuleDef& rule : rules) {
+    auto c = std::make_unique<Compiled>(rule, overrides);
+    auto fail = [&](const SourceMark& mark, const std::string& field, const std::string& msg) {
+      std::string where = mark.file;
+      if (mark.line > 0)
+        where += ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column);
+      return core::Error::invalid(where + "：规则 " + rule.id + " 字段 " + field + "：" + msg,
+                                  field);
+    };
+    auto add_alias = [&](const DatasetRef& ref, const std::string& field) -> core::Status {
+      const FactTable* t = facts.table(ref.dataset);
+      if (!t) return fail(ref.mark, field, "未知的数据集：" + ref.dataset);
+      c->tables.push_back(t);
+      c->aliases.push_back(ref.alias);
+      if (std::find(c->datasets.begin(), c->datasets.end(), ref.dataset) == c->datasets.end()) {
+        c->datasets.push_back(ref.dataset);
+      }
+      return {};
+    };
+    if (auto st = add_alias(rule.from, "from"); !st.ok()) return st.error();
+    for (std::size_t j = 0; j < rule.joins.size(); ++j) {
+      if (auto st = add_alias(rule.joins[j].ref, "join"); !st.ok()) return st.error();
+    }
+    for (const auto& p : rule.params) c->slots.push_back({p.name, expr_type(p.type), true});
+    if (c->resolver.uniform()) {
+      c->uniform_params = c->resolver.resolve("");
+      for (const auto& r : c->uniform_params) c->uniform_values.push_back(expr_value(r.value));
+    }
+
+    // Scopes: the first n aliases; window rules also have a group scope in
+    // which the `from` alias is aggregated and `latest` is the window's
+    // last row.
+    auto scope = [&](std::size_t n) {
+      Scope s;
+      for (std::size_t i = 0; i < n; ++i) s.aliases.push_back({c->aliases[i], c->tables[i], false});
+      s.params = c->slots;
+      return s;
+    };
+    Scope group_scope;
+    group_scope.aliases.push_back({c->aliases[0], c->tables[0], true});
+    group_scope.aliases.push_back({"latest", c->tables[0], false});
+    group_scope.params = c->slots;
+    group_scope.aggregates_allowed = true;
+
+    std::optional<core::Error> error;
+    auto compile_expr = [&](const ExprText& e, const Scope& s, const std::string& field,
+                            std::optional<ExprType> want) -> std::optional<Expression> {
+      if (error) return std::nullopt;
+      auto r = Expression::compile(e.text, s, facts.dictionary(), &calendar);
+      if (auto* bad = std::get_if<Expression::CompileError>(&r)) {
+        error = core::Error::invalid(at_source(e, bad->offset) + "：规则 " + rule.id + " 字段 " +
+                                         field + "：" + bad->error.message,
+                                     field);
+        return std::nullopt;
+      }
+      Expression x = std::get<Expression>(std::move(r));
+      if (want && x.type() != *want) {
+        error = core::Error::invalid(at_source(e, 0) + "：规则 " + rule.id + " 字段 " + field +
+                                         "：应为" + std::string(to_string(*want)) + "，实为" +
+                                         std::string(to_string(x.type())),
+                                     field);
+        return std::nullopt;
+      }
+      return x;
+    };
+    const std::size_t all = c->aliases.size();
+    const bool window = rule.shape == Shape::window;
+    const bool missing = rule.shape == Shape::missing;
+    if (!rule.where.empty()) {
+      // A missing rule's where judges the `from` record alone.
+      c->where =
+          compile_expr(rule.where, scope(window || missing ? 1 : all), "where", ExprType::boolean);
+    }
+    for (std::size_t j = 0; j < rule.joins.size(); ++j) {
+      const std::size_t alias = j + 1;
+      auto key = key_equality(rule.joins[j].on.text, c->aliases, alias);
+      if (!key) {
+        return fail(rule.joins[j].on.mark, "join.on",
+                    "应以“已有别名.列 == " + c->aliases[alias] + ".列”开头（连接所用的键）");
+      }
+      const FactColumn* right = c->tables[alias]->column(key->right_column);
+      if (!right || right->type == FactType::decimal) {
+        return fail(rule.joins[j].on.mark, "join.on",
+                    "不能按此列连接：" + c->aliases[alias] + "." + key->right_column);
+      }
+      c->keys.push_back(*key);
+      if (auto e = compile_expr(rule.joins[j].on, scope(alias + 1), "join.on", ExprType::boolean)) {
+        c->on.push_back(std::move(*e));
+      }
+      c->join_where.push_back(rule.joins[j].where.empty()
+                                  ? std::nullopt
+                                  : compile_expr(rule.joins[j].where, scope(alias + 1),
+                                                 "without.where", ExprType::boolean));
+    }
+    for (const auto& g : rule.group) {
+      if (auto e = compile_expr(g, scope(1), "group", std::nullopt))
+        c->group.push_back(std::move(*e));
+    }
+    if (!rule.time.empty()) c->time = compile_expr(rule.time, scope(1), "time", std::nullopt);
+    if (c->time && c->time->type() != ExprType::date && c->time->type() != ExprType::datetime) {
+      return fail(rule.time.mark, "time", "应为日期或时间");
+    }
+    if (!rule.having.empty()) {
+      c->having = compile_expr(rule.having, group_scope, "having", ExprType::boolean);
+    }
+    if (!rule.outlier.empty())
+      c->outlier = compile_expr(rule.outlier, group_scope, "outlier", std::nullopt);
+    if (c->outlier && c->outlier->type() != ExprType::integer &&
+        c->outlier->type() != ExprType::decimal && c->outlier->type() != ExprType::money) {
+      return fail(rule.outlier.mark, "outlier.value", "应为数值");
+    }
+    if (!rule.due.empty()) c->due = compile_expr(rule.due, scope(1), "due", ExprType::date);
+    if (!rule.warn_before.empty()) {
+      c->warn_before = compile_expr(rule.warn_before, scope(1), "warn_before", ExprType::integer);
+    }
+    if (!rule.red_after.empty()) {
+      c->red_after = compile_expr(rule.red_after, scope(1), "red_after", ExprType::integer);
+    }
+    if (!rule.done.empty()) c->done = compile_expr(rule.done, scope(1), "done", ExprType::boolean);
+
+    const Scope out = window ? group_scope : scope(missing ? 1 : all);
+    for (const auto& d : rule.dedup) {
+      if (auto e = compile_expr(d, out, "dedup", std::nullopt)) c->dedup.push_back(std::move(*e));
+    }
+    if (!rule.region.empty()) c->region = compile_expr(rule.region, out, "region", ExprType::text);
+    for (const auto& [name, e] : rule.evidence) {
+      if (auto x = compile_expr(e, out, "evidence." + name, std::nullopt)) {
+        c->evidence.emplace_back(name, std::move(*x));
+      }
+    }
+    // The explanation: "{expr}" holes between literal text.
+    const std::string& t = rule.explain;
+    std::size_t pos = 0;
+    while (pos < t.size() && !error) {
+      std::size_t open = t.find('{', pos);
+      if (open == std::string::npos) {
+        c->explain.parts.emplace_back(t.substr(pos));
+        break;
+      }
+      if (open > pos) c->explain.parts.emplace_back(t.substr(pos, open - pos));
+      std::size_t close = t.find('}', open);
+      ExprText hole{t.substr(open + 1, close - open - 1), rule.explain_mark};
+      if (auto e = compile_expr(hole, out, "explain", std::nullopt)) {
+        c->explain.parts.emplace_back(std::move(*e));
+      }
+      pos = close + 1;
+    }
+    if (error) return *error;
+    if (rule.subjects.empty()) {
+      const std::size_t n = missing ? 1 : all;
+      for (std::size_t i = 0; i < n; ++i) c->subject_aliases.push_back(i);
+    } else {
+      for (const auto& a : rule.subjects) {
+        auto it = std::find(c->aliases.begin(), c->aliases.end(), a);
+        c->subject_aliases.push_back(static_cast<std::size_t>(it - c->aliases.begin()));
+      }
+    }
+    // Join keys are looked up through shared indexes: build them now, so
+    // runs on several threads only read.
+    for (std::size_t j = 0; j < c->keys.size(); ++j) {
+      facts.warm_index(c->tables[j + 1]->name(), c->keys[j].right_column);
+    }
+    engine.rules_.push_back(std::move(c));
+  }
+  return engine;
+}
+
+std::vector<RuleRun> Engine::run(const FactStore& facts, std::int64_t as_of,
+                                 const std::vector<RuleStatus>& statuses) const {
+  std::vector<std::string> ids;
+  for (const auto& c : rules_) {
+    if (std::find(statuses.begin(), statuses.end(), c->rule->status) != statuses.end()) {
+      ids.push_back(c->rule->id);
+    }
+  }
+  return run_only(facts, as_of, ids);
+}
+
+namespace {
+
+// The work of one rule over a set of `from` rows (all of them for a batch
+// run, the affected ones for an incremental run).
+class RuleRunner {
+ public:
+  using Compiled = Engine::Compiled;
+  RuleRunner(const Compiled& c, const FactStore& facts, std::int64_t as_of)
+      : c_(c), facts_(facts), dict_(facts.dictionary()), as_of_(as_of) {
+    out_.rule = c.rule;
+  }
+
+  RuleRun finish(long long started_us) {
+    for (auto& [region, n] : unknown_) {
+      out_.not_evaluated.push_back({region, n, "所需数据缺失，未能判断"});
+    }
+    for (std::size_t i = 0; i < c_.tables.size(); ++i) {
+      if (c_.tables[i]->size() == 0) {
+        out_.not_evaluated.push_back(
+            {"", 0, "没有" + c_.tables[i]->spec().chinese + "数据，规则未能运行"});
+      }
+    }
+    out_.eval_us = now_us() - started_us;
+    return std::move(out_);
+  }
+
+  static long long now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Incremental runs list the `from` records they judge.
+  void record_judged(bool on) { record_judged_ = on; }
+
+  // record, match, deadline: one `from` row and everything joined to it.
+  void row(std::uint32_t r) {
+    const FactTable& from = *c_.tables[0];
+    if (record_judged_) judged(r);
+    const auto& params = params_for(from.region(r));
+    bound_.assign(c_.tables.size(), 0);
+    bound_[0] = r;
+    switch (c_.rule->shape) {
+      case Shape::record:
+        judge_full(r, params, c_.rule->severity);
+        break;
+      case Shape::match:
+        join_from(1, r, params);
+        break;
+      case Shape::missing:
+        missing(r, params);
+        break;
+      case Shape::deadline:
+        deadline(r, params);
+        break;
+      case Shape::window:
+        break;  // windows run per group
+    }
+  }
+
+  // window: every group, or the groups of the given rows.
+  void windows(const std::vector<std::uint32_t>* only) {
+    const FactTable& from = *c_.tables[0];
+    std::map<std::vector<std::string>, Rows> groups;
+    std::set<std::vector<std::string>> wanted;
+    std::vector<std::uint32_t> all;
+    auto key = [&](std::uint32_t r, std::vector<std::string>& k) -> bool {
+      const auto& params = params_for(from.region(r));
+      std::uint32_t rows[1] = {r};
+      Binding b{rows, {}, params.values, as_of_};
+      k.clear();
+      for (const auto& g : c_.group) {
+        Value v = g.eval(facts_, b);
+        if (v.unknown) return false;
+        k.push_back(render(v, dict_));
+      }
+      return true;
+    };
+    std::vector<std::string> k;
+    if (only) {
+      for (auto r : *only) {
+        if (passes_where_row(r) == Truth::yes && key(r, k)) wanted.insert(k);
+      }
+    }
+    for (std::uint32_t r = 0; r < from.size(); ++r) {
+      Truth w = passes_where_row(r);
+      if (w == Truth::unknown) {
+        if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
+        continue;
+      }
+      if (w == Truth::no) continue;
+      if (!key(r, k)) {
+        if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
+        continue;
+      }
+      if (only && !wanted.contains(k)) continue;
+      if (record_judged_) judged(r);
+      groups[k].push_back(r);
+    }
+    if (c_.outlier) {
+      outliers(groups);
+      return;
+    }
+    for (auto& [gk, rows] : groups) window_group(gk, rows);
+  }
+
+ private:
+  using Params = Compiled::Params;
+
+  const Params& params_for(Code region) {
+    if (c_.resolver.uniform()) {
+      if (uniform_.resolved.empty() && !c_.uniform_params.empty()) {
+        uniform_.resolved = c_.uniform_params;
+        uniform_.values = c_.uniform_values;
+      }
+      return uniform_;
+    }
+    return c_.params_for(region, dict_, cache_);
+  }
+
+  Truth passes_where_row(std::uint32_t r) {
+    if (!c_.where) return Truth::yes;
+    const FactTable& from = *c_.tables[0];
+    std::uint32_t rows[1] = {r};
+    Binding b{rows, {}, params_for(from.region(r)).values, as_of_};
+    return c_.where->truth(facts_, b);
+  }
+
+  void count_unknown(std::uint32_t from_row) {
+    ++unknown_[std::string(dict_.text(c_.tables[0]->region(from_row)))];
+  }
+
+  // match: binds alias j through its key, then the next; the full binding
+  // is judged by `where`.
+  void join_from(std::size_t j, std::uint32_t r, const Params& params) {
+    if (j == c_.tables.size()) {
+      judge_full(r, params, c_.rule->severity);
+      return;
+    }
+    const KeyEquality& key = c_.keys[j - 1];
+    auto value = key_of(*c_.tables[key.left_alias], key.left_column, bound_[key.left_alias]);
+    if (!value) {
+      count_unknown(r);
+      return;
+    }
+    const HashIndex& index = facts_.index(c_.tables[j]->name(), key.right_column);
+    for (std::uint32_t candidate : index.rows(*value)) {
+      bound_[j] = candidate;
+      Binding b{std::span<const std::uint32_t>(bound_.data(), j + 1), {}, params.values, as_of_};
+      Truth t = c_.on[j - 1].truth(facts_, b);
+      if (t == Truth::unknown) count_unknown(r);
+      if (t == Truth::yes) join_from(j + 1, r, params);
+    }
+  }
+
+  void judge_full(std::uint32_t r, const Params& params, Severity severity) {
+    Truth t = Truth::yes;
+    if (c_.where) {
+      Binding b{bound_, {}, params.values, as_of_};
+      t = c_.where->truth(facts_, b);
+    }
+    if (t == Truth::unknown) {
+      count_unknown(r);
+      return;
+    }
+    ++out_.evaluated;
+    if (t == Truth::yes) emit(bound_, {}, params, severity, {});
+  }
+
+  void missing(std::uint32_t r, const Params& params) {
+    std::uint32_t rows[1] = {r};
+    if (c_.where) {
+      Truth t = c_.where->truth(facts_, Binding{rows, {}, params.values, as_of_});
+      if (t == Truth::unknown) {
+        count_unknown(r);
+        return;
+      }
+      if (t == Truth::no) return;
+    }
+    const KeyEquality& key = c_.keys[0];
+    auto value = key_of(*c_.tables[0], key.left_column, r);
+    if (!value) {
+      count_unknown(r);
+      return;
+    }
+    bool unknown = false;
+    const HashIndex& index = facts_.index(c_.tables[1]->name(), key.right_column);
+    for (std::uint32_t candidate : index.rows(*value)) {
+      std::uint32_t pair[2] = {r, candidate};
+      Binding b{pair, {}, params.values, as_of_};
+      Truth t = c_.on[0].truth(facts_, b);
+      if (t == Truth::yes && c_.join_where[0]) t = c_.join_where[0]->truth(facts_, b);
+      if (t == Truth::yes) {
+        ++out_.evaluated;
+        return;  // it has its counterpart
+      }
+      if (t == Truth::unknown) unknown = true;
+    }
+    if (unknown) {
+      count_unknown(r);
+      return;
+    }
+    ++out_.evaluated;
+    bound_.assign(1, r);
+    emit(bound_, {}, params, c_.rule->severity, {});
+  }
+
+  void deadline(std::uint32_t r, const Params& params) {
+    std::uint32_t rows[1] = {r};
+    Binding b{rows, {}, params.values, as_of_};
+    if (c_.where) {
+      Truth t = c_.where->truth(facts_, b);
+      if (t == Truth::unknown) {
+        count_unknown(r);
+        return;
+      }
+      if (t == Truth::no) return;
+    }
+    Value due = c_.due->eval(facts_, b);
+    if (due.unknown) {
+      count_unknown(r);
+      return;
+    }
+    if (c_.done) {
+      Truth d = c_.done->truth(facts_, b);
+      if (d == Truth::yes) {
+        ++out_.evaluated;
+        return;
+      }
+      if (d == Truth::unknown) {
+        count_unknown(r);
+        return;
+      }
+    }
+    std::int64_t before = 0, after = 0;
+    for (auto [expr, into] : {std::pair{&c_.warn_before, &before}, {&c_.red_after, &after}}) {
+      if (!*expr) continue;
+      Value v = (*expr)->eval(facts_, b);
+      if (v.unknown) {
+        count_unknown(r);
+        return;
+      }
+      *into = v.integer;
+    }
+    ++out_.evaluated;
+    const std::int64_t due_day = due.integer;
+    std::optional<Severity> severity;
+    if (as_of_ > due_day + after) {
+      severity = Severity::red;
+    } else if (as_of_ >= due_day - before && as_of_ <= due_day + after) {
+      severity = Severity::yellow;
+    }
+    if (!severity) return;
+    bound_.assign(1, r);
+    nlohmann::json extra = {{"due", core::Date::from_days(due_day).to_string()},
+                            {"days_to_due", due_day - as_of_}};
+    emit(bound_, {}, params, *severity, extra);
+  }
+
+  // window: the rows of one group in time order; windows ending at each
+  // row that pass `having` merge while they overlap.
+  void window_group(const std::vector<std::string>& gk, Rows& rows) {
+    (void)gk;
+    const FactTable& from = *c_.tables[0];
+    std::vector<std::pair<std::int64_t, std::uint32_t>> timed;
+    for (auto r : rows) {
+      std::int64_t t = 0;
+      if (c_.time) {
+        std::uint32_t one[1] = {r};
+        Value v =
+            c_.time->eval(facts_, Binding{one, {}, params_for(from.region(r)).values, as_of_});
+        if (v.unknown) {
+          count_unknown(r);
+          continue;
+        }
+        t = c_.time->type() == ExprType::datetime ? shanghai_day(v.integer) : v.integer;
+      }
+      timed.emplace_back(t, r);
+    }
+    std::sort(timed.begin(), timed.end());
+    const bool windowed = c_.rule->window_days > 0 || c_.rule->window_months > 0;
+    auto window_start = [&](std::int64_t end) -> std::int64_t {
+      if (!windowed) return std::numeric_limits<std::int64_t>::min();
+      if (c_.rule->window_days > 0) return end - c_.rule->window_days + 1;
+      // N months back, the day clamped to the month's length (03-31 -> 02-28).
+      const core::Date e = core::Date::from_days(end);
+      int months = e.year() * 12 + (e.month() - 1) - c_.rule->window_months;
+      int y = months / 12, m = months % 12 + 1;
+      int d = std::min(e.day(), core::Date::days_in_month(y, m));
+      return core::Date::from_ymd(y, m, d).days_since_epoch() + 1;
+    };
+    // Open episode: [first, last] indexes into `timed`.
+    std::optional<std::pair<std::size_t, std::size_t>> episode;
+    std::size_t lo = 0;
+    auto close = [&] {
+      if (!episode) return;
+      Rows members;
+      for (std::size_t i = episode->first; i <= episode->second; ++i)
+        members.push_back(timed[i].second);
+      emit_group(members, timed[episode->second].second);
+      episode.reset();
+    };
+    const std::size_t start_i = windowed ? 0 : timed.size() - (timed.empty() ? 0 : 1);
+    for (std::size_t i = start_i; i < timed.size(); ++i) {
+      const std::int64_t from_day = window_start(timed[i].first);
+      while (lo < i && timed[lo].first < from_day) ++lo;
+      Rows members;
+      for (std::size_t k = lo; k <= i; ++k) members.push_back(timed[k].second);
+      Truth t = judge_group(members, timed[i].second);
+      if (t == Truth::unknown) {
+        count_unknown(timed[i].second);
+        continue;
+      }
+      ++out_.evaluated;
+      if (t != Truth::yes) continue;
+      if (episode && lo <= episode->second) {
+        episode->second = i;  // overlaps the open case: one case
+      } else {
+        close();
+        episode = std::make_pair(lo, i);
+      }
+    }
+    close();
+  }
+
+  Truth judge_group(const Rows& members, std::uint32_t latest) {
+    if (!c_.having) return Truth::yes;
+    const FactTable& from = *c_.tables[0];
+    std::uint32_t rows[2] = {0, latest};
+    std::span<const std::uint32_t> groups[2] = {members, {}};
+    Binding b{rows, groups, params_for(from.region(latest)).values, as_of_};
+    return c_.having->truth(facts_, b);
+  }
+
+  void outliers(std::map<std::vector<std::string>, Rows>& groups) {
+    const FactTable& from = *c_.tables[0];
+    struct Figure {
+      Rows* rows;
+      std::uint32_t latest;
+      double value;
+    };
+    std::vector<Figure> figures;
+    for (auto& [gk, rows] : groups) {
+      if (rows.empty()) continue;
+      std::uint32_t latest = rows.back();
+      Truth t = judge_group(rows, latest);
+      if (t == Truth::unknown) {
+        count_unknown(latest);
+        continue;
+      }
+      if (t == Truth::no) continue;
+      std::uint32_t bound[2] = {0, latest};
+      std::span<const std::uint32_t> gs[2] = {rows, {}};
+      Value v = c_.outlier->eval(
+          facts_, Binding{bound, gs, params_for(from.region(latest)).values, as_of_});
+      if (v.unknown) {
+        count_unknown(latest);
+        continue;
+      }
+      figures.push_back({&rows, latest,
+                         v.type == ExprType::decimal ? v.decimal : static_cast<double>(v.integer)});
+    }
+    if (figures.size() < 4) {
+      // Too few groups for quartiles to mean anything.
+      for (const auto& f : figures) count_unknown(f.latest);
+      return;
+    }
+    std::vector<double> sorted;
+    for (const auto& f : figures) sorted.push_back(f.value);
+    std::sort(sorted.begin(), sorted.end());
+    const double q1 = quantile8(sorted, 0.25), q3 = quantile8(sorted, 0.75);
+    const double k = c_.rule->outlier_k, iqr = q3 - q1;
+    const double low = q1 - k * iqr, high = q3 + k * iqr;
+    const std::string& side = c_.rule->outlier_side;
+    for (const auto& f : figures) {
+      ++out_.evaluated;
+      bool hit = (side != "low" && f.value > high) || (side != "high" && f.value < low);
+      if (!hit) continue;
+      nlohmann::json extra = {
+          {"value", f.value}, {"q1", q1}, {"q3", q3}, {"lower_fence", low}, {"upper_fence", high}};
+      emit_group(*f.rows, f.latest, extra);
+    }
+  }
+
+  void emit_group(const Rows& members, std::uint32_t latest, nlohmann::json extra = {}) {
+    const FactTable& from = *c_.tables[0];
+    std::vector<std::uint32_t> bound = {0, latest};
+    std::span<const std::uint32_t> gs[2] = {members, {}};
+    group_members_ = &members;
+    emit(bound, gs, params_for(from.region(latest)), c_.rule->severity, extra);
+    group_members_ = nullptr;
+  }
+
+  void emit(const std::vector<std::uint32_t>& bound,
+            std::span<const std::span<const std::uint32_t>> groups, const Params& params,
+            Severity severity, const nlohmann::json& extra) {
+    const FactTable& from = *c_.tables[0];
+    Binding b{bound, groups, params.values, as_of_};
+    warnings::Hit hit;
+    hit.rule_id = c_.rule->id;
+    hit.rule_version = c_.rule->version;
+    hit.severity = std::string(to_string(severity));
+    // Subjects: the bound records, or every record of a window's case.
+    auto subject = [&](std::size_t alias, std::uint32_t row) {
+      const FactTable& t = *c_.tables[alias];
+      warnings::Subject s{t.name(), std::string(dict_.text(t.record_key(row)))};
+      if (std::find(hit.subjects.begin(), hit.subjects.end(), s) == hit.subjects.end()) {
+        hit.subjects.push_back(std::move(s));
+      }
+    };
+    if (group_members_) {
+      for (auto r : *group_members_) subject(0, r);
+    } else {
+      for (auto a : c_.subject_aliases) subject(a, bound[a]);
+    }
+    if (c_.region) {
+      Value v = c_.region->eval(facts_, b);
+      hit.region_code = v.unknown ? "" : render(v, dict_);
+    } else {
+      hit.region_code = std::string(
+          dict_.text(from.region(bound.size() > 1 && group_members_ ? bound[1] : bound[0])));
+    }
+    // The same case, the same key: the dedup expressions, or the subjects
+    // (a window case by its group's first record, so a growing case keeps
+    // its key).
+    if (!c_.dedup.empty()) {
+      for (const auto& d : c_.dedup) {
+        Value v = d.eval(facts_, b);
+        hit.dedup_key += (hit.dedup_key.empty() ? "" : "|") + (v.unknown ? "" : render(v, dict_));
+      }
+    } else if (group_members_) {
+      hit.dedup_key = hit.subjects.front().dataset + ":" + hit.subjects.front().record_key;
+    } else {
+      for (const auto& s : hit.subjects) {
+        hit.dedup_key += (hit.dedup_key.empty() ? "" : "|") + s.dataset + ":" + s.record_key;
+      }
+    }
+    if (!seen_.insert(hit.dedup_key).second) return;  // one case, reported once
+    for (const auto& part : c_.explain.parts) {
+      if (const auto* text = std::get_if<std::string>(&part)) {
+        hit.explanation += *text;
+      } else {
+        Value v = std::get<Expression>(part).eval(facts_, b);
+        hit.explanation += v.unknown ? "（未知）" : render(v, dict_);
+      }
+    }
+    for (const auto& [name, e] : c_.evidence)
+      hit.evidence[name] = value_json(e.eval(facts_, b), dict_);
+    if (extra.is_object()) {
+      for (auto it = extra.begin(); it != extra.end(); ++it) hit.evidence[it.key()] = it.value();
+    }
+    for (const auto& p : params.resolved) {
+      hit.params.push_back({p.def->name, param_json(p.value), p.source});
+    }
+    out_.hits.push_back(std::move(hit));
+  }
+
+  const Compiled& c_;
+  const FactStore& facts_;
+  const Dictionary& dict_;
+  std::int64_t as_of_;
+  RuleRun out_;
+  std::map<std::string, std::size_t> unknown_;
+  std::set<std::string> seen_;
+  std::unordered_map<Code, Params> cache_;
+  Params uniform_;
+  std::vector<std::uint32_t> bound_;
+  const Rows* group_members_ = nullptr;  // while a window case is emitted
+  bool record_judged_ = false;
+
+  void judged(std::uint32_t r) {
+    const FactTable& from = *c_.tables[0];
+    out_.judged.push_back({from.name(), std::string(dict_.text(from.record_key(r)))});
+  }
+};
+
+}  // namespace
+
+std::vector<RuleRun> Engine::run_only(const FactStore& facts, std::int64_t as_of,
+                                      const std::vector<std::string>& rule_ids) const {
+  std::vector<RuleRun> runs;
+  for (const auto& c : rules_) {
+    if (std::find(rule_ids.begin(), rule_ids.end(), c->rule->id) == rule_ids.end()) continue;
+    const long long started = RuleRunner::now_us();
+    RuleRunner runner(*c, facts, as_of);
+    if (c->rule->shape == Shape::window) {
+      runner.windows(nullptr);
+    } else {
+      const auto n = static_cast<std::uint32_t>(c->tables[0]->size());
+      for (std::uint32_t r = 0; r < n; ++r) runner.row(r);
+    }
+    runs.push_back(runner.finish(started));
+  }
+  return runs;
+}
+
+std::vector<RuleRun> Engine::run_for(const FactStore& facts, std::string_view dataset,
+                                     std::span<const std::uint32_t> rows, std::int64_t as_of,
+                                     const std::vector<RuleStatus>& statuses) const {
+  std::vector<RuleRun> runs;
+  for (const auto& c : rules_) {
+    if (std::find(statuses.begin(), statuses.end(), c->rule->status) == statuses.end()) continue;
+    if (std::find(c->datasets.begin(), c->datasets.end(), dataset) == c->datasets.end()) continue;
+    const long long started = RuleRunner::now_us();
+    RuleRunner runner(*c, facts, as_of);
+    runner.record_judged(true);
+    // The `from` rows whose cases the changed rows take part in: the rows
+    // themselves when they are `from` records, else walked back through
+    // each join key to the `from` records they join.
+    std::set<std::uint32_t> affected;
+    for (std::size_t alias = 0; alias < c->tables.size(); ++alias) {
+      if (c->tables[alias]->name() != dataset) continue;
+      std::set<std::uint32_t> current(rows.begin(), rows.end());
+      std::size_t at = alias;
+      while (at > 0) {
+        const KeyEquality& key = c->keys[at - 1];
+        std::set<std::uint32_t> earlier;
+        const FactTable& joined = *c->tables[at];
+        const FactTable& left = *c->tables[key.left_alias];
+        for (auto r : current) {
+          auto value = key_of(joined, key.right_column, r);
+          if (!value) continue;
+          if (left.column(key.left_column)) {
+            for (auto l : facts.index(left.name(), key.left_column).rows(*value)) earlier.insert(l);
+          } else {
+            for (std::uint32_t l = 0; l < left.size(); ++l) {
+              if (key_of(left, key.left_column, l) == value) earlier.insert(l);
+            }
+          }
+        }
+        current = std::move(earlier);
+        at = key.left_alias;
+      }
+      affected.insert(current.begin(), current.end());
+    }
+    if (c->rule->shape == Shape::window) {
+      std::vector<std::uint32_t> only(affected.begin(), affected.end());
+      runner.windows(c->outlier ? nullptr : &only);  // fences depend on every group
+    } else {
+      for (auto r : affected) runner.row(r);
+    }
+    runs.push_back(runner.finish(started));
+  }
+  return runs;
+}
+
+std::vector<std::string> run_rule_tests(const RuleDef& rule,
+                                        const core::WorkdayCalendar& calendar) {
+  std::vector<std::string> failures;
+  const privacy::Vault vault = privacy::Vault::from_key([] {
+    std::array<std::uint8_t, 32> k{};
+    k.fill(7);
+    return k;
+  }());
+  for (const auto& test : rule.tests) {
+    auto fail = [&](const std::string& why) {
+      failures.push_back(rule.file + ":" + std::to_string(test.mark.line) + "：规则 " + rule.id +
+                         " 用例“" + test.name + "”：" + why);
+    };
+    FactStore facts = FactStore::empty();
+    bool loaded = true;
+    for (const auto& [dataset, rows] : test.data) {
+      const imports::DatasetSpec* spec = imports::find_dataset(dataset);
+      if (!spec) {
+        fail("未知的数据集：" + dataset);
+        loaded = false;
+        break;
+      }
+      for (std::size_t i = 0; i < rows.size() && loaded; ++i) {
+        std::vector<std::string> header, cells;
+        for (const auto& [col, value] : rows[i]) {
+          header.push_back(col);
+          cells.push_back(value);
+        }
+        auto mapped = imports::map_header(*spec, header);
+        if (!mapped.ok()) {
+          fail(dataset + " 第" + std::to_string(i + 1) + "行：" + mapped.error().message);
+          loaded = false;
+          break;
+        }
+        auto parsed = imports::parse_row(*spec, *mapped, cells, i + 2);
+        if (!parsed.ok()) {
+          const auto& e = parsed.errors.front();
+          fail(dataset + " 第" + std::to_string(i + 1) + "行“" + e.column + "”：" + e.reason);
+          loaded = false;
+          break;
+        }
+        auto up = facts.upsert(*spec, parsed.values, vault);
+        if (!up.ok()) {
+          fail(up.error().message);
+          loaded = false;
+        }
+      }
+    }
+    if (!loaded) continue;
+    std::vector<ParamOverride> overrides;
+    for (const auto& [name, text] : test.params) {
+      const ParamDef* def = rule.param(name);
+      if (!def) {
+        fail("未知的参数：" + name);
+        loaded = false;
+        break;
+      }
+      auto v = parse_param_value(def->type, text);
+      if (!v.ok()) {
+        fail("参数 " + name + "：" + v.error().message);
+        loaded = false;
+        break;
+      }
+      // A case's parameters apply everywhere: as overrides at every county
+      // its records are in.
+      std::set<std::string> counties;
+      for (const auto& spec : imports::datasets()) {
+        const FactTable* t = facts.table(spec.name);
+        for (std::size_t r = 0; t && r < t->size(); ++r) {
+          std::string_view region = facts.dictionary().text(t->region(r));
+          if (region.size() == 12) counties.insert(std::string(region.substr(0, 6)) + "000000");
+        }
+      }
+      for (const auto& county : counties) overrides.push_back({rule.id, name, county, *v});
+    }
+    if (!loaded) continue;
+    std::vector<RuleDef> one = {rule};
+    one[0].status = RuleStatus::active;
+    auto engine = Engine::compile(one, facts, overrides, calendar);
+    if (!engine.ok()) {
+      fail(engine.error().message);
+      continue;
+    }
+    std::int64_t as_of = core::Date::from_ymd(2025, 12, 31).days_since_epoch();
+    if (!test.as_of.empty()) as_of = core::Date::parse(test.as_of)->days_since_epoch();
+    auto runs = engine->run(facts, as_of);
+    // Expected subjects as record keys: "persons:110…" is the blind index
+    // of the number, as the store keys persons.
+    // Expected subjects as record keys: "persons:110…" is the blind index of
+    // the number, as the store keys persons; a key of several columns is
+    // written with "|" between its parts ("bids:G1|9133…").
+    auto expected_key = [&](const std::string& subject) -> std::string {
+      auto colon = subject.find(':');
+      std::string dataset = subject.substr(0, colon), id = subject.substr(colon + 1);
+      const imports::DatasetSpec* spec = imports::find_dataset(dataset);
+      if (!spec) return subject;
+      std::vector<std::string> parts;
+      std::size_t start = 0;
+      while (true) {
+        std::size_t bar = id.find('|', start);
+        parts.push_back(
+            id.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+      }
+      std::string key;
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        std::string part = parts[k];
+        const imports::ColumnSpec* col =
+            k < spec->key.size() ? spec->column(spec->key[k]) : nullptr;
+        imports::Value v;
+        imports::CellProblem problem;
+        if (col && imports::is_personal(col->type) && imports::parse_cell(*col, part, v, problem)) {
+          part = vault.blind_index(imports::privacy_kind(col->type), v.text);
+        }
+        key += (k ? "\x1f" : "") + part;
+      }
+      return dataset + ":" + key;
+    };
+    std::multiset<std::set<std::string>> want, got;
+    for (const auto& hit : test.expect) {
+      std::set<std::string> s;
+      for (const auto& subject : hit) s.insert(expected_key(subject));
+      want.insert(s);
+    }
+    for (const auto& run : runs) {
+      for (const auto& hit : run.hits) {
+        std::set<std::string> s;
+        for (const auto& subject : hit.subjects)
+          s.insert(subject.dataset + ":" + subject.record_key);
+        got.insert(s);
+      }
+    }
+    if (want != got) {
+      auto show = [&](const std::multiset<std::set<std::string>>& hits) {
+        std::string out;
+        for (const auto& h : hits) {
+          std::string one;
+          for (std::string s : h) {
+            std::replace(s.begin(), s.end(), '\x1f', '|');
+            one += (one.empty() ? "" : ", ") + s;
+          }
+          out += "[" + one + "]";
+        }
+        return out.empty() ? std::string("无") : out;
+      };
+      fail("期望命中 " + show(want) + "，实际命中 " + show(got));
+    }
+  }
+  return failures;
+}
+
+}  // namespace mingjing::rules
