@@ -1,6 +1,7 @@
 // WarningStore::apply: one rule's hits become warnings (see warnings.h for
 // what happens to each kind of key).
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -14,12 +15,13 @@
 namespace mingjing::warnings {
 namespace {
 
-using internal::add_event;
-
 constexpr const char* kSelectExisting =
     "SELECT id, dedup_key, status, verdict, content_digest, facts_digest, closed_at, still_hit, "
     "region_code, severity, routed_body, routed_region, programme, deadline_workdays "
-    "FROM warnings WHERE rule_id = :r";
+    "FROM warnings";
+// An incremental run with at most this many keys reads only their warnings;
+// anything larger reads the rule's warnings whole.
+constexpr std::size_t kMaxKeysLookedUp = 500;
 constexpr const char* kSelectActiveExceptions =
     "SELECT dedup_key FROM warning_exceptions WHERE rule_id = :r AND revoked_at IS NULL "
     "AND expires_on >= :d";
@@ -40,6 +42,9 @@ constexpr const char* kReroute =
 constexpr const char* kReopen =
     "UPDATE warnings SET status = 'new', verdict = NULL, verdict_reason = NULL, closed_at = NULL, "
     "deadline = :dl, reopened_count = reopened_count + :n, assignee_id = NULL WHERE id = :id";
+constexpr const char* kInsertSystemEvent =
+    "INSERT INTO warning_events (warning_id, at, user_id, username, role, action, note, detail) "
+    "VALUES (:w, :at, NULL, 'rules', 'system', :a, '', :d)";
 constexpr const char* kClear = "UPDATE warnings SET still_hit = 0, updated_at = :at WHERE id = :id";
 
 struct Existing {
@@ -76,22 +81,20 @@ struct Prepared {
 };
 
 Prepared prepare(const Hit& hit, const std::string& severity) {
-  Prepared p{&hit,
-             severity,
-             internal::subjects_json(hit.subjects),
-             hit.evidence.dump(),
-             internal::params_json(hit.params),
-             "",
-             ""};
-  nlohmann::json facts = {{"subjects", nlohmann::json::parse(p.subjects)},
-                          {"evidence", hit.evidence}};
-  nlohmann::json content = facts;
-  content["explanation"] = hit.explanation;
-  content["params"] = nlohmann::json::parse(p.params);
-  content["severity"] = severity;
-  content["rule_version"] = hit.rule_version;
-  p.facts_digest = audit::digest(facts.dump());
-  p.content_digest = audit::digest(content.dump());
+  nlohmann::json subjects = nlohmann::json::array();
+  for (const Subject& x : hit.subjects) {
+    subjects.push_back({{"dataset", x.dataset}, {"record_key", x.record_key}});
+  }
+  nlohmann::json params = nlohmann::json::array();
+  for (const UsedParam& x : hit.params) {
+    params.push_back({{"name", x.name}, {"value", x.value}, {"source", x.source}});
+  }
+  Prepared p{&hit, severity, subjects.dump(), hit.evidence.dump(), params.dump(), "", ""};
+  // The facts, and everything stored, each as one unambiguous text.
+  p.facts_digest = audit::digest(nlohmann::json::array({p.subjects, p.evidence}).dump());
+  p.content_digest = audit::digest(nlohmann::json::array({p.subjects, p.evidence, hit.explanation,
+                                                          p.params, severity, hit.rule_version})
+                                       .dump());
   return p;
 }
 
@@ -102,6 +105,100 @@ bool in_region_scope(const ApplyScope& scope, const std::string& region) {
   }
   return false;
 }
+
+// The statements a batch run repeats thousands of times, prepared once.
+// Events are the system's ("rules"), as Actor::system("rules") records them.
+class Writer {
+ public:
+  explicit Writer(soci::session& s) : s_(s) {}
+
+  long long insert(const RuleRouting& rule, const std::string& category, const Hit& hit,
+                   const Prepared& p, const RoutedTo& to, const std::string& deadline,
+                   long long now) {
+    rule_id_ = rule.rule_id;
+    category_ = category;
+    key_ = hit.dedup_key;
+    severity_ = p.severity;
+    region_ = hit.region_code;
+    body_ = to.body;
+    body_region_ = to.region_code;
+    programme_ = to.programme;
+    deadline_ = deadline;
+    explanation_ = hit.explanation;
+    subjects_ = p.subjects;
+    evidence_ = p.evidence;
+    params_ = p.params;
+    content_digest_ = p.content_digest;
+    facts_digest_ = p.facts_digest;
+    version_ = hit.rule_version;
+    workdays_ = rule.deadline_workdays;
+    now_ = now;
+    if (!insert_) {
+      insert_ = std::make_unique<soci::statement>(
+          (s_.prepare << kInsertWarning, soci::use(rule_id_), soci::use(version_),
+           soci::use(category_), soci::use(key_), soci::use(severity_), soci::use(region_),
+           soci::use(body_), soci::use(body_region_), soci::use(programme_), soci::use(deadline_),
+           soci::use(workdays_), soci::use(subjects_), soci::use(explanation_),
+           soci::use(evidence_), soci::use(params_), soci::use(content_digest_),
+           soci::use(facts_digest_), soci::use(now_), soci::use(now_), soci::into(id_)));
+    }
+    insert_->execute(true);
+    return id_;
+  }
+
+  // Stores what the hit says on an existing warning, found again.
+  void refresh(long long id, const Hit& hit, const Prepared& p, long long now) {
+    id_ = id;
+    version_ = hit.rule_version;
+    severity_ = p.severity;
+    subjects_ = p.subjects;
+    explanation_ = hit.explanation;
+    evidence_ = p.evidence;
+    params_ = p.params;
+    content_digest_ = p.content_digest;
+    facts_digest_ = p.facts_digest;
+    now_ = now;
+    if (!refresh_) {
+      refresh_ = std::make_unique<soci::statement>(
+          (s_.prepare << kRefresh, soci::use(version_), soci::use(severity_), soci::use(subjects_),
+           soci::use(explanation_), soci::use(evidence_), soci::use(params_),
+           soci::use(content_digest_), soci::use(facts_digest_), soci::use(now_), soci::use(id_)));
+    }
+    refresh_->execute(true);
+  }
+
+  // Finishes the prepared statements: SQLite will not commit while one is
+  // still open.
+  void finish() {
+    insert_.reset();
+    refresh_.reset();
+    event_.reset();
+  }
+
+  void event(long long warning_id, long long at, const std::string& action,
+             const nlohmann::json& detail) {
+    event_warning_ = warning_id;
+    event_at_ = at;
+    event_action_ = action;
+    event_detail_ = detail.dump();
+    if (!event_) {
+      event_ = std::make_unique<soci::statement>(
+          (s_.prepare << kInsertSystemEvent, soci::use(event_warning_), soci::use(event_at_),
+           soci::use(event_action_), soci::use(event_detail_)));
+    }
+    event_->execute(true);
+  }
+
+ private:
+  soci::session& s_;
+  std::unique_ptr<soci::statement> insert_, refresh_, event_;
+  std::string rule_id_, category_, key_, severity_, region_, body_, body_region_, programme_,
+      deadline_, explanation_, subjects_, evidence_, params_, content_digest_, facts_digest_;
+  int version_ = 0, workdays_ = 0;
+  long long now_ = 0, id_ = 0;
+  long long event_warning_ = 0, event_at_ = 0;
+  std::string event_action_, event_detail_;
+};
 
 // Newly raised warnings per receiving body, for one notice each.
 struct BodyTally {
@@ -168,12 +265,20 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
     db::Transaction tx(conn);
     internal::lock_for_write(conn);
     soci::session& s = conn.session();
+    Writer writer(s);
 
     std::unordered_map<std::string, Existing> existing;
     {
-      std::string rule_id = rule.rule_id;
-      soci::rowset<soci::row> rows = (s.prepare << kSelectExisting, soci::use(rule_id));
-      for (const soci::row& r : rows) existing.emplace(db::get_text(r, 1), read_existing(r));
+      internal::Where where;
+      where.add("rule_id = " + where.bind(rule.rule_id));
+      if (scope.dedup_keys && scope.dedup_keys->size() <= kMaxKeysLookedUp) {
+        std::string in;
+        for (const auto& k : *scope.dedup_keys) in += (in.empty() ? "" : ", ") + where.bind(k);
+        where.add(in.empty() ? "1 = 0" : "dedup_key IN (" + in + ")");
+      }
+      internal::query(
+          conn, std::string(kSelectExisting) + where.sql, where,
+          [&](const soci::row& r) { existing.emplace(db::get_text(r, 1), read_existing(r)); });
     }
     std::unordered_set<std::string> excepted;
     {
@@ -203,26 +308,17 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
           continue;
         }
         const core::Date deadline = calendar_.add_workdays(as_of, rule.deadline_workdays);
-        std::string rule_id = rule.rule_id, key = hit->dedup_key, region = hit->region_code,
-                    dl = deadline.to_string(), explanation = hit->explanation;
-        int version = hit->rule_version, workdays = rule.deadline_workdays;
-        long long id = 0;
-        s << kInsertWarning, soci::use(rule_id), soci::use(version), soci::use(category),
-            soci::use(key), soci::use(p.severity), soci::use(region), soci::use(to->body),
-            soci::use(to->region_code), soci::use(to->programme), soci::use(dl),
-            soci::use(workdays), soci::use(p.subjects), soci::use(explanation),
-            soci::use(p.evidence), soci::use(p.params), soci::use(p.content_digest),
-            soci::use(p.facts_digest), soci::use(now), soci::use(now), soci::into(id);
-        add_event(conn, id, now, system, "created", "",
-                  {{"routed_body", to->body},
-                   {"routed_region", to->region_code},
-                   {"deadline", dl},
-                   {"as_of", as_of_text}});
+        const long long id = writer.insert(rule, category, *hit, p, *to, deadline.to_string(), now);
+        writer.event(id, now, "created",
+                     {{"routed_body", to->body},
+                      {"routed_region", to->region_code},
+                      {"deadline", deadline.to_string()},
+                      {"as_of", as_of_text}});
         Existing e;
         e.id = id;
         e.status = status::kNew;
-        e.region_code = region;
-        existing.emplace(key, std::move(e));
+        e.region_code = hit->region_code;
+        existing.emplace(hit->dedup_key, std::move(e));
         BodyTally& tally = raised[{to->body, to->region_code, to->programme}];
         if (tally.count++ == 0 || deadline < tally.first_deadline) tally.first_deadline = deadline;
         ++result.created;
@@ -235,11 +331,7 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
           ++result.unchanged;
           continue;
         }
-        std::string explanation = hit->explanation;
-        int version = hit->rule_version;
-        s << kRefresh, soci::use(version), soci::use(p.severity), soci::use(p.subjects),
-            soci::use(explanation), soci::use(p.evidence), soci::use(p.params),
-            soci::use(p.content_digest), soci::use(p.facts_digest), soci::use(now), soci::use(e.id);
+        writer.refresh(e.id, *hit, p, now);
         nlohmann::json detail = {{"as_of", as_of_text}};
         if (e.facts_digest != p.facts_digest) detail["facts_changed"] = true;
         if (!e.still_hit) detail["found_again"] = true;
@@ -252,7 +344,7 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
           detail["routed_region"] = to->region_code;
           e.routed_to = *to;
         }
-        add_event(conn, e.id, now, system, "refreshed", "", detail);
+        writer.event(e.id, now, "refreshed", detail);
         e.content_digest = p.content_digest;
         e.facts_digest = p.facts_digest;
         e.severity = severity;
@@ -274,14 +366,12 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
         continue;
       }
       const core::Date deadline = calendar_.add_workdays(as_of, e.deadline_workdays);
-      std::string dl = deadline.to_string(), explanation = hit->explanation;
-      int counted = back_after_fix ? 1 : 0, version = hit->rule_version;
+      std::string dl = deadline.to_string();
+      int counted = back_after_fix ? 1 : 0;
       s << kReopen, soci::use(dl), soci::use(counted), soci::use(e.id);
-      s << kRefresh, soci::use(version), soci::use(p.severity), soci::use(p.subjects),
-          soci::use(explanation), soci::use(p.evidence), soci::use(p.params),
-          soci::use(p.content_digest), soci::use(p.facts_digest), soci::use(now), soci::use(e.id);
-      add_event(conn, e.id, now, system, back_after_fix ? "reopened" : "exception_expired", "",
-                {{"from_verdict", e.verdict}, {"deadline", dl}, {"as_of", as_of_text}});
+      writer.refresh(e.id, *hit, p, now);
+      writer.event(e.id, now, back_after_fix ? "reopened" : "exception_expired",
+                   {{"from_verdict", e.verdict}, {"deadline", dl}, {"as_of", as_of_text}});
       BodyTally& tally = raised[{e.routed_to.body, e.routed_to.region_code, e.routed_to.programme}];
       if (tally.count++ == 0 || deadline < tally.first_deadline) tally.first_deadline = deadline;
       e.status = status::kNew;
@@ -297,13 +387,14 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
       if (!covered) continue;
       if (e.open() && e.still_hit && !hit_keys.count(key)) {
         s << kClear, soci::use(now), soci::use(e.id);
-        add_event(conn, e.id, now, system, "cleared", "", {{"as_of", as_of_text}});
+        writer.event(e.id, now, "cleared", {{"as_of", as_of_text}});
         e.still_hit = false;
         ++result.cleared;
       }
       if (e.open()) ++result.open;
     }
 
+    writer.finish();
     if (result.created + result.refreshed + result.reopened + result.cleared == 0) {
       return result;  // nothing written: the transaction rolls back empty
     }
