@@ -14,7 +14,8 @@ using internal::Where;
 
 // Builds the WHERE clause of a filter inside the caller's scope. With
 // `for_counts`, statuses and category are left out (the counts show them all).
-core::Result<Where> build_where(const Actor& who, const ListFilter& f, bool for_counts) {
+core::Result<Where> build_where(const Actor& who, const ListFilter& f, bool for_counts,
+                                core::Date today) {
   auto scope = internal::read_scope(who);
   if (!scope.ok()) return scope.error();
   Where w;
@@ -41,6 +42,10 @@ core::Result<Where> build_where(const Actor& who, const ListFilter& f, bool for_
     w.add("w.routed_body = " + w.bind(f.routed_body));
   }
   if (f.assigned_to_me) w.add("w.assignee_id = " + std::to_string(who.user_id));
+  if (f.overdue) {
+    w.add("w.status <> 'closed'");
+    w.add("w.deadline < " + w.bind(today.to_string()));
+  }
   if (for_counts) return w;
   if (!f.statuses.empty()) {
     std::string in;
@@ -97,7 +102,7 @@ core::Result<WarningPage> WarningStore::list(const Actor& who, const ListFilter&
   if (filter.page_size < 1 || filter.page_size > 200) {
     return core::Error::invalid("每页条数应在1到200之间", "page_size");
   }
-  auto where = build_where(who, filter, false);
+  auto where = build_where(who, filter, false, clock_.today());
   if (!where.ok()) return where.error();
   return internal::guarded("list", [&]() -> core::Result<WarningPage> {
     WarningPage page;
@@ -115,7 +120,7 @@ core::Result<WarningPage> WarningStore::list(const Actor& who, const ListFilter&
 }
 
 core::Result<QueueCounts> WarningStore::counts(const Actor& who, const ListFilter& filter) {
-  auto where = build_where(who, filter, true);
+  auto where = build_where(who, filter, true, clock_.today());
   if (!where.ok()) return where.error();
   return internal::guarded("counts", [&]() -> core::Result<QueueCounts> {
     QueueCounts out;

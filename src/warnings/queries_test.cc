@@ -86,6 +86,15 @@ TEST_F(DbWarningsQueries, FiltersCombine) {
   f.statuses = {"closed"};
   EXPECT_EQ(keys(county, f), (Keys{"f2"}));
 
+  // Deadlines are 2025-10-13 (five workdays from 09-29): overdue from 10-14.
+  f = {};
+  f.overdue = true;
+  EXPECT_EQ(keys(county, f), (Keys{}));
+  clock.set(core::DateTime::from_local(day("2025-10-14"), 8));
+  EXPECT_EQ(keys(county, f), (Keys{"f1", "f3", "l1", "p1", "s1"}));  // not the closed f2
+  f.severity = "red";
+  EXPECT_EQ(keys(county, f), (Keys{"f3", "l1"}));
+
   ASSERT_TRUE(store.assign(as("a1_secretary"), warning_id("F01", "f1"), uid("a1_director")).ok());
   f = {};
   f.assigned_to_me = true;

@@ -208,6 +208,7 @@ struct ListFilter {
   std::string region;    // subtree root inside the caller's scope; "" = the scope
   std::string routed_body;
   bool assigned_to_me = false;
+  bool overdue = false;  // open and past the deadline, as of today
   int page = 1;
   int page_size = 20;  // 1..200
 };
