@@ -22,6 +22,11 @@ inline constexpr std::string_view kRegionRead = "region:region:read";
 inline constexpr std::string_view kRegionImport = "region:region:import";
 inline constexpr std::string_view kRecordList = "data:record:list";
 inline constexpr std::string_view kRecordImport = "data:record:import";
+// Warnings: read the queue in the role's scope (departments: their
+// programmes); act on the warnings routed to the role's body
+// (warnings/warnings.h says which).
+inline constexpr std::string_view kWarningList = "warning:warning:list";
+inline constexpr std::string_view kWarningHandle = "warning:warning:handle";
 }  // namespace perm
 
 struct RoleDef {

@@ -56,6 +56,14 @@ int run_user_list(const std::string& db_url);
 
 int run_audit_verify(const std::string& db_url);
 
+struct WarningsExportOptions {
+  std::string db_url;
+  std::string format = "jsonl";  // jsonl | csv | xlsx
+  std::string out;               // empty: stdout
+  std::string key_file;          // empty: default_key_file(db_url)
+};
+int run_warnings_export(const WarningsExportOptions& o);
+
 // The personal-data key file when none is given: next to an SQLite
 // database ("x.db" → "x.key"), else ./mingjing.key. MINGJING_KEY overrides
 // any file (privacy/privacy.h).

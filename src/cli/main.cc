@@ -77,6 +77,19 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the hash chain");
   audit_verify->add_option("--db", verify_db, "Database URL");
 
+  auto* warnings_cmd = app.add_subcommand("warnings", "Warnings");
+  warnings_cmd->require_subcommand(1);
+  WarningsExportOptions wexp{db_url, "jsonl", "", ""};
+  auto* warnings_export =
+      warnings_cmd->add_subcommand("export", "Export every warning (JSON Lines, CSV or xlsx)");
+  warnings_export->add_option("--db", wexp.db_url, "Database URL");
+  warnings_export->add_option("--format", wexp.format, "jsonl (default), csv or xlsx")
+      ->check(CLI::IsMember({"jsonl", "csv", "xlsx"}));
+  warnings_export->add_option("--out", wexp.out, "Write to this file (default: stdout)");
+  warnings_export->add_option("--key", wexp.key_file,
+                              "Personal-data key file, to give persons' ID numbers (default: next "
+                              "to an SQLite database)");
+
   std::string migrate_db = db_url;
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations");
   migrate_cmd->add_option("--db", migrate_db, "Database URL");
@@ -105,6 +118,7 @@ int main(int argc, char** argv) {
     if (*user_passwd) return run_user_passwd(passwd_db, passwd_user, passwd_password);
     if (*user_list) return run_user_list(list_db);
     if (*audit_verify) return run_audit_verify(verify_db);
+    if (*warnings_export) return run_warnings_export(wexp);
     if (*migrate_cmd) return open_database(migrate_db) ? 0 : 1;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

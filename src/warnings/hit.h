@@ -29,13 +29,17 @@ struct UsedParam {
 struct Hit {
   std::string rule_id;  // "S01"
   int rule_version = 1;
-  std::string severity;   // "red" | "yellow"
-  std::string dedup_key;  // unique within the rule; the same case, the same key
-  std::string region_code;  // the village (or town) the case belongs to
+  std::string severity;           // "red" | "yellow"
+  std::string dedup_key;          // unique within the rule; the same case, the same key
+  std::string region_code;        // the village (or town) the case belongs to
   std::vector<Subject> subjects;  // business records first, then people/companies
   std::string explanation;        // Chinese; masked values only
   nlohmann::json evidence = nlohmann::json::object();  // named figures
   std::vector<UsedParam> params;
+  // Department-routed rules (subsidies): the programme the case belongs to
+  // (subsidies.program_code), which picks the county department it goes to.
+  // Empty for every other rule.
+  std::string programme;
 };
 
 }  // namespace mingjing::warnings
