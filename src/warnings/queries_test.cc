@@ -166,7 +166,7 @@ TEST_F(DbWarningsQueries, CountsByCategoryAndStatusAndByRegionOneLevelDown) {
   EXPECT_EQ(c->by_category["finance"].status_handling, 1);
   EXPECT_EQ(c->by_category["finance"].status_closed, 1);
   EXPECT_EQ(c->by_category["projects"].total(), 1);
-  EXPECT_EQ(c->by_category["labour"].total(), 1);
+  EXPECT_EQ(c->by_category["labor"].total(), 1);
   EXPECT_EQ(c->by_category["subsidies"].total(), 1);
   EXPECT_EQ(c->by_category["assets"].total(), 0);
   // Under the county: the towns.

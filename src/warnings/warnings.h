@@ -88,7 +88,7 @@ struct Actor {
 struct RuleRouting {
   std::string rule_id;  // catalogue id, "S01"
   int version = 1;
-  // projects | finance | assets | subsidies | labour | procedure | efficiency;
+  // projects | finance | assets | subsidies | labor | procedure | efficiency;
   // empty: from the id's catalogue letter (P F A S L D E).
   std::string category;
   std::string severity = "yellow";  // for hits that carry none
