@@ -73,6 +73,8 @@ class Dictionary {
   std::string_view text(Code code) const;                 // "" for kNoCode
   std::size_t size() const;                               // codes in use, plus one
   std::size_t bytes() const;                              // memory held, approximately
+  // Room for `codes` codes in all without growing (a hint; never shrinks).
+  void reserve(std::size_t codes);
 
  private:
   struct Impl;
@@ -118,6 +120,8 @@ class FactTable {
 };
 
 // value (an int64, or a Code widened) -> the rows holding it, ascending.
+// A span from rows() is valid until the next upsert() into its store. A
+// default-constructed index is empty.
 class HashIndex {
  public:
   std::span<const std::uint32_t> rows(std::int64_t value) const;

@@ -13,7 +13,6 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "db/row_reader.h"
 #include "db/soci.h"
@@ -57,7 +56,7 @@ struct Step {
   std::size_t column = 0;  // the first fact column it fills
   bool id_number = false;  // personal: also fills birth date and sex
   bool sealed = false;     // id_number: the sealed value is selected too
-  LastText last, last_mask;
+  LastText last;
 };
 
 class TableLoader {
@@ -117,15 +116,20 @@ class TableLoader {
                          "SELECT " + select + " FROM " + quoted(spec.name) + " ORDER BY row_id");
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     while (reader.next()) {
-      keys.push_back(dictionary_.intern(reader.text(0)));
+      // An event's record key is its id: the id column reuses the code.
+      const std::string_view key_text = reader.text(0);
+      const Code key = dictionary_.intern(key_text);
+      keys.push_back(key);
       std::size_t at = 1;
       for (Step& step : steps) {
         FactColumn& out = columns[step.column];
         switch (step.kind) {
-          case Step::Kind::text:
-            out.codes.push_back(step.last.intern(dictionary_, reader.text(at)));
+          case Step::Kind::text: {
+            const std::string_view text = reader.text(at);
+            out.codes.push_back(text == key_text ? key : step.last.intern(dictionary_, text));
             at += 1;
             break;
+          }
           case Step::Kind::integer:
             out.ints.push_back(reader.is_null(at) ? kMissing : reader.integer(at));
             at += 1;
@@ -142,19 +146,22 @@ class TableLoader {
           case Step::Kind::personal: {
             const Code blind = step.last.intern(dictionary_, reader.text(at));
             out.codes.push_back(blind);
-            columns[step.column + 1].codes.push_back(
-                step.last_mask.intern(dictionary_, reader.text(at + 1)));
+            Derived* derived = blind ? &derived_of(blind) : nullptr;
+            if (derived && derived->mask == kNoCode) {
+              derived->mask = dictionary_.intern(reader.text(at + 1));
+            }
+            columns[step.column + 1].codes.push_back(derived ? derived->mask : kNoCode);
             at += 2;
             if (!step.id_number) break;
             // Without a vault an ID number gives no birth date and no sex.
-            const detail::Person* person = nullptr;
+            bool known = false;
             if (step.sealed) {
-              if (blind) person = person_of(blind, reader.text(at));
+              if (derived) known = open_person(*derived, reader.text(at));
               at += 1;
             }
-            columns[step.column + 2].ints.push_back(person ? person->birth_days : kMissing);
-            columns[step.column + 3].codes.push_back(person ? (person->female ? female_ : male_)
-                                                            : kNoCode);
+            columns[step.column + 2].ints.push_back(known ? derived->birth_days : kMissing);
+            columns[step.column + 3].codes.push_back(known ? (derived->female ? female_ : male_)
+                                                           : kNoCode);
             break;
           }
         }
@@ -165,26 +172,46 @@ class TableLoader {
   std::size_t unreadable() const { return unreadable_; }
 
  private:
-  // Birth date and sex of the ID number with blind index `blind`, opened
-  // from `sealed` the first time that person is met.
-  const detail::Person* person_of(Code blind, std::string_view sealed) {
-    auto [it, fresh] = people_.try_emplace(blind);
-    if (fresh) {
+  // What a personal value gives beyond its blind index, kept by blind
+  // index code (dense, so a look-up is one array access): its mask, and
+  // for an ID number its birth date and sex. The same blind index always
+  // stands for the same plaintext, so each is worked out once.
+  struct Derived {
+    static constexpr std::int32_t kUnopened = std::numeric_limits<std::int32_t>::min();
+    static constexpr std::int32_t kUnknown = kUnopened + 1;
+    Code mask = kNoCode;
+    std::int32_t birth_days = kUnopened;
+    bool female = false;
+  };
+
+  Derived& derived_of(Code blind) {
+    if (blind >= derived_.size())
+      derived_.resize(std::max<std::size_t>(blind + 1, dictionary_.size()));
+    return derived_[blind];
+  }
+
+  // Opens the sealed ID number the first time its person is met; true when
+  // it gave a birth date.
+  bool open_person(Derived& derived, std::string_view sealed) {
+    if (derived.birth_days == Derived::kUnopened) {
+      derived.birth_days = Derived::kUnknown;
       auto plain = vault_->open_sealed(sealed);
       if (plain.ok()) {
-        auto person = detail::person_of(*plain);
-        if (person) it->second = *person;
+        if (auto person = detail::person_of(*plain)) {
+          derived.birth_days = static_cast<std::int32_t>(person->birth_days);
+          derived.female = person->female;
+        }
         wipe(*plain);
       } else {
         ++unreadable_;
       }
     }
-    return it->second.birth_days == kMissing ? nullptr : &it->second;
+    return derived.birth_days != Derived::kUnknown;
   }
 
   Dictionary& dictionary_;
   const privacy::Vault* vault_;
-  std::unordered_map<Code, detail::Person> people_;
+  std::vector<Derived> derived_;  // by blind index code
   std::size_t unreadable_ = 0;
   Code male_ = dictionary_.intern(detail::kMale);
   Code female_ = dictionary_.intern(detail::kFemale);
@@ -226,11 +253,18 @@ core::Result<FactStore> FactStore::load(db::Database& db, const privacy::Vault* 
   TableLoader loader(store.dictionary_, vault);
   try {
     auto conn = db.connect();
+    // Most records bring one new text (their key, which is also their id):
+    // size the dictionary once instead of growing it through millions.
+    std::vector<std::size_t> bounds(tables.size(), 0);
+    std::size_t total = 0;
+    for (std::size_t t = 0; t < tables.size(); ++t) {
+      if (wanted[t]) total += bounds[t] = row_bound(conn, tables[t].spec().name);
+    }
+    store.dictionary_.reserve(total + total / 8);
     for (std::size_t t = 0; t < tables.size(); ++t) {
       if (!wanted[t]) continue;
       FactTable& table = tables[t];
-      loader.load(conn, table, table.columns_, table.record_keys_,
-                  row_bound(conn, table.spec().name));
+      loader.load(conn, table, table.columns_, table.record_keys_, bounds[t]);
       const std::size_t n = table.record_keys_.size();
       table.key_slots_.assign(std::max<std::size_t>(64, std::bit_ceil(2 * n + 2)), 0);
       for (std::size_t row = 0; row < n; ++row) table.add_key(table.record_keys_[row], row);

@@ -85,6 +85,20 @@ TEST(Dictionary, ManyAndLongTextSurviveGrowth) {
   EXPECT_GT(d.bytes(), 200000u * 6);
 }
 
+TEST(Dictionary, ReserveKeepsCodesAndAddsNone) {
+  Dictionary d;
+  d.intern("before");
+  const std::size_t small = d.bytes();
+  d.reserve(100000);
+  EXPECT_EQ(d.size(), 2u);
+  EXPECT_GT(d.bytes(), small + 100000 * 8);
+  EXPECT_EQ(d.find("before"), std::optional<Code>(1));
+  EXPECT_EQ(d.intern("after"), 2u);
+  d.reserve(10);  // never shrinks
+  EXPECT_EQ(d.text(1), "before");
+  EXPECT_EQ(d.find("after"), std::optional<Code>(2));
+}
+
 TEST(Dictionary, CopiesShareTheirCodes) {
   Dictionary a;
   Dictionary b = a;
