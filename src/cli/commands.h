@@ -64,6 +64,16 @@ struct WarningsExportOptions {
 };
 int run_warnings_export(const WarningsExportOptions& o);
 
+struct RulesOptions {
+  std::string db_url;
+  std::string rules_dir;  // empty: the rule pack compiled in
+  std::string only;       // ID,ID
+  std::string as_of;      // YYYY-MM-DD; empty: today
+  std::string key_file;   // empty: default_key_file(db_url)
+};
+int run_rules_test(const RulesOptions& o);
+int run_rules_run(const RulesOptions& o);
+
 // The personal-data key file when none is given: next to an SQLite
 // database ("x.db" → "x.key"), else ./mingjing.key. MINGJING_KEY overrides
 // any file (privacy/privacy.h).

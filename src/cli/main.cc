@@ -77,6 +77,25 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the hash chain");
   audit_verify->add_option("--db", verify_db, "Database URL");
 
+  auto* rules_cmd = app.add_subcommand("rules", "Warning rules");
+  rules_cmd->require_subcommand(1);
+  RulesOptions rules_test_opts{db_url, "", "", "", ""};
+  auto* rules_test = rules_cmd->add_subcommand("test", "Run every rule's embedded test cases");
+  rules_test->add_option("--rules", rules_test_opts.rules_dir,
+                         "Read rule files from this folder (default: the pack compiled in)");
+  rules_test->add_option("--only", rules_test_opts.only, "Only these rules: ID,ID");
+  RulesOptions rules_run_opts{db_url, "", "", "", ""};
+  auto* rules_run = rules_cmd->add_subcommand(
+      "run", "Evaluate the active rules over all data and store the warnings");
+  rules_run->add_option("--db", rules_run_opts.db_url, "Database URL");
+  rules_run->add_option("--only", rules_run_opts.only, "Only these rules: ID,ID");
+  rules_run->add_option("--as-of", rules_run_opts.as_of,
+                        "Evaluation date YYYY-MM-DD (default: today)");
+  rules_run->add_option("--rules", rules_run_opts.rules_dir,
+                        "Read rule files from this folder (default: the pack compiled in)");
+  rules_run->add_option("--key", rules_run_opts.key_file,
+                        "Personal-data key file (default: next to the SQLite database)");
+
   auto* warnings_cmd = app.add_subcommand("warnings", "Warnings");
   warnings_cmd->require_subcommand(1);
   WarningsExportOptions wexp{db_url, "jsonl", "", ""};
@@ -119,6 +138,8 @@ int main(int argc, char** argv) {
     if (*user_list) return run_user_list(list_db);
     if (*audit_verify) return run_audit_verify(verify_db);
     if (*warnings_export) return run_warnings_export(wexp);
+    if (*rules_test) return run_rules_test(rules_test_opts);
+    if (*rules_run) return run_rules_run(rules_run_opts);
     if (*migrate_cmd) return open_database(migrate_db) ? 0 : 1;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

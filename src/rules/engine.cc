@@ -854,6 +854,11 @@ class RuleRunner {
       }
     }
     if (!seen_.insert(hit.dedup_key).second) return;  // one case, reported once
+    // A department's case is found by its programme (subsidies).
+    if (const FactColumn* programme = from.column("program_code")) {
+      const std::uint32_t row = group_members_ ? bound[1] : bound[0];
+      if (!programme->missing(row)) hit.programme = std::string(dict_.text(programme->codes[row]));
+    }
     for (const auto& part : c_.explain.parts) {
       if (const auto* text = std::get_if<std::string>(&part)) {
         hit.explanation += *text;

@@ -241,6 +241,9 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
     const Actor system = Actor::system("rules");
     const long long now = clock_.now_unix_ms();
     const std::string as_of_text = as_of.to_string();
+    // Deadlines run from the day a warning is raised: a run as of a past
+    // date (backfilling) still gives the body its full time from today.
+    const core::Date raised_on = std::max(as_of, clock_.today());
 
     // The hits this call may act on: in scope, well-formed, each key once.
     std::vector<const Hit*> accepted;
@@ -307,7 +310,7 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
           ++result.ignored;
           continue;
         }
-        const core::Date deadline = calendar_.add_workdays(as_of, rule.deadline_workdays);
+        const core::Date deadline = calendar_.add_workdays(raised_on, rule.deadline_workdays);
         const long long id = writer.insert(rule, category, *hit, p, *to, deadline.to_string(), now);
         writer.event(id, now, "created",
                      {{"routed_body", to->body},
@@ -365,7 +368,7 @@ core::Result<ApplyResult> WarningStore::apply(const RuleRouting& rule, const App
         ++result.still_closed;
         continue;
       }
-      const core::Date deadline = calendar_.add_workdays(as_of, e.deadline_workdays);
+      const core::Date deadline = calendar_.add_workdays(raised_on, e.deadline_workdays);
       std::string dl = deadline.to_string();
       int counted = back_after_fix ? 1 : 0;
       s << kReopen, soci::use(dl), soci::use(counted), soci::use(e.id);

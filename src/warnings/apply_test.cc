@@ -48,6 +48,13 @@ class DbWarningsApply : public WarningsFixture {
   }
 };
 
+// A run as of a past date (backfilling) raises its warnings today: the body
+// gets its full time from today, not from the evaluation date.
+TEST_F(DbWarningsApply, ABackdatedRunCountsTheDeadlineFromToday) {
+  apply(rule("S03", "village", 5), {hit("S03", "k1", kVillageA1)}, "2025-06-02");
+  EXPECT_EQ(load(warning_id("S03", "k1")).deadline.to_string(), "2025-10-13");
+}
+
 TEST_F(DbWarningsApply, ANewKeyBecomesANewWarningRoutedWithAWorkdayDeadline) {
   auto r = apply(rule("S03", "village", 5), {hit("S03", "k1", kVillageA1)}, "2025-09-29");
   EXPECT_EQ(r.created, 1);

@@ -60,8 +60,9 @@ int main(int argc, char** argv) {
     h.programme = j.value("programme", "");
     hits.push_back(std::move(h));
   }
-  warnings::WarningStore store(**db, core::WorkdayCalendar::builtin(),
-                               core::SystemClock::instance());
+  // The run happens on its as-of day, so deadlines count from that day.
+  core::FixedClock clock(core::DateTime::from_local(*as_of));
+  warnings::WarningStore store(**db, core::WorkdayCalendar::builtin(), clock);
   auto r = store.apply(rule, warnings::ApplyScope::all(), hits, *as_of);
   if (!r.ok()) {
     std::cerr << r.error().message << "\n";
