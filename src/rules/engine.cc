@@ -586,6 +586,12 @@ class RuleRunner {
   }
 
   void missing(std::uint32_t r, const Params& params) {
+    // With no counterpart records at all (the dataset was never loaded),
+    // absence proves nothing: every record is not evaluated.
+    if (c_.tables[1]->size() == 0) {
+      count_unknown(r);
+      return;
+    }
     std::uint32_t rows[1] = {r};
     if (c_.where) {
       Truth t = c_.where->truth(facts_, Binding{rows, {}, params.values, as_of_});
@@ -792,7 +798,11 @@ class RuleRunner {
     const std::string& side = c_.rule->outlier_side;
     for (const auto& f : figures) {
       ++out_.evaluated;
-      bool hit = (side != "low" && f.value > high) || (side != "high" && f.value < low);
+      // On or beyond a fence (the catalogue's "≥ Q3 + 1.5·IQR"), and strictly
+      // beyond the quartile, so that when most groups share one figure
+      // (IQR 0) those equal to it are not all outliers.
+      bool hit = (side != "low" && f.value >= high && f.value > q3) ||
+                 (side != "high" && f.value <= low && f.value < q1);
       if (!hit) continue;
       nlohmann::json extra = {
           {"value", f.value}, {"q1", q1}, {"q3", q3}, {"lower_fence", low}, {"upper_fence", high}};
@@ -983,12 +993,20 @@ std::vector<std::string> run_rule_tests(const RuleDef& rule,
     FactStore facts = FactStore::empty();
     bool loaded = true;
     for (const auto& [dataset, rows] : test.data) {
-      const imports::DatasetSpec* spec = imports::find_dataset(dataset);
-      if (!spec) {
+      if (!imports::find_dataset(dataset)) {
         fail("未知的数据集：" + dataset);
         loaded = false;
-        break;
       }
+    }
+    // Parents before children (the catalogue's order), as an import must:
+    // a bid takes its region from its project.
+    for (const auto& catalogue_spec : imports::datasets()) {
+      if (!loaded) break;
+      auto found = test.data.find(catalogue_spec.name);
+      if (found == test.data.end()) continue;
+      const imports::DatasetSpec* spec = &catalogue_spec;
+      const auto& rows = found->second;
+      const std::string& dataset = catalogue_spec.name;
       for (std::size_t i = 0; i < rows.size() && loaded; ++i) {
         std::vector<std::string> header, cells;
         for (const auto& [col, value] : rows[i]) {

@@ -314,6 +314,29 @@ void load(FactStore& facts, const std::string& dataset,
   }
 }
 
+// No payments loaded at all: no bank line is "without" one; all are not
+// evaluated.
+TEST(Engine, AMissingRuleWithNoCounterpartDataJudgesNothing) {
+  RuleDef rule = parsed(kF07);
+  FactStore facts = FactStore::empty();
+  load(facts, "accounts",
+       {{{"account_no", "6222021234567890123"}, {"village_code", "330782001001"}}});
+  load(facts, "bank_transactions",
+       {{{"id", "T1"},
+         {"account_no", "6222021234567890123"},
+         {"time", "2025-03-10 10:00"},
+         {"direction", "out"},
+         {"amount", "500"}}});
+  std::vector<RuleDef> rules = {rule};
+  auto engine = Engine::compile(rules, facts, {}, calendar());
+  ASSERT_TRUE(engine.ok()) << engine.error().message;
+  auto runs = engine->run(facts, 20300);
+  EXPECT_TRUE(runs[0].hits.empty());
+  std::size_t unknown = 0;
+  for (const auto& n : runs[0].not_evaluated) unknown += n.records;
+  EXPECT_EQ(unknown, 1u);
+}
+
 TEST(Engine, OutlierRuleUsesTukeyFencesOverAllGroups) {
   FactStore facts = FactStore::empty();
   // Six villages, two projects each, four bids a project; village 6
