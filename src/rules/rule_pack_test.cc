@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <set>
 
 #include "core/workday_calendar.h"
@@ -29,6 +31,19 @@ TEST(RulePack, EveryRuleLoadsCompilesAndPassesItsCases) {
     for (const auto& failure : run_rule_tests(rule, core::WorkdayCalendar::builtin())) {
       ADD_FAILURE() << failure;
     }
+  }
+}
+
+// rules/README.md lists every rule of the pack in its table.
+TEST(RulePack, TheReadmeListsEveryRule) {
+  std::ifstream in(MINGJING_SOURCE_DIR "/rules/README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto rules = builtin_rules();
+  ASSERT_TRUE(rules.ok());
+  for (const auto& rule : *rules) {
+    EXPECT_NE(text.str().find("| " + rule.id + " | " + rule.title + " |"), std::string::npos)
+        << rule.id << " is missing from rules/README.md";
   }
 }
 

@@ -68,7 +68,7 @@ check "failing case explained" contains "$out" "期望命中 [payments:ZC2]，�
 check "demo loaded" test "$(sql "SELECT COUNT(*) FROM subsidies")" -gt 1000
 out=$("$bin" rules run --db "$db" --key "$key" --as-of 2025-12-31)
 check "run exit 0" test $? -eq 0
-active=$(grep -lE '^status: (active|shadow)$' "$(dirname "$0")"/../../rules/*.yaml | wc -l)
+active=$(grep -lE '^status: (active|shadow)( |$)' "$(dirname "$0")"/../../rules/*.yaml | wc -l)
 check "run summary keys" contains "$out" "{\"rules\":$active,\"records\":"
 new=$(sed -E 's/.*"warnings_new":([0-9]+).*/\1/' <<<"$out")
 check "run raised warnings" test "$new" -gt 5
