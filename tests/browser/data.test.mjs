@@ -61,6 +61,8 @@ test('a town inspector sees the own town’s records, masked', async () => {
   const options = await page.locator('.el-select-dropdown__item:visible').allInnerTexts()
   assert.ok(options.some((o) => o.includes('户籍人口')))
   assert.ok(!options.some((o) => o.includes('市场主体')), options.join(' / '))
+  // Bank statements have no region column but are read through their account's.
+  assert.ok(options.some((o) => o.includes('银行流水')), options.join(' / '))
   await page.keyboard.press('Escape')
   await shot(page, 'town-records')
   await context.close()
