@@ -27,8 +27,8 @@ namespace {
 
 using namespace mingjing;
 using rules::Binding;
-using rules::ExprType;
 using rules::Expression;
+using rules::ExprType;
 using rules::ParamValue;
 
 constexpr std::size_t kRows = 1'000'000;
@@ -64,20 +64,23 @@ struct Fixture {
       std::fprintf(stderr, "no column %s\n", name);
       std::abort();
     };
-    const std::size_t id = column("id"), village = column("village_code"), category = column("category"),
-                      payee = column("payee_name"), amount = column("amount"), method = column("method"),
-                      applied = column("applied_at"), approved = column("approved_at"), paid = column("paid_at"),
-                      status = column("status");
+    const std::size_t id = column("id"), village = column("village_code"),
+                      category = column("category"), payee = column("payee_name"),
+                      amount = column("amount"), method = column("method"),
+                      applied = column("applied_at"), approved = column("approved_at"),
+                      paid = column("paid_at"), status = column("status");
     const char* categories[] = {"招待费", "差旅费", "办公费", "工程款", "劳务费", "补贴"};
     const char* statuses[] = {"pending", "approved", "rejected", "paid", "paid", "paid"};
     std::mt19937_64 random(42);
-    const std::int64_t start = core::DateTime::from_local(core::Date::from_ymd(2024, 1, 1)).unix_ms();
+    const std::int64_t start =
+        core::DateTime::from_local(core::Date::from_ymd(2024, 1, 1)).unix_ms();
     const std::int64_t day_ms = 86'400'000;
     std::vector<imports::Value> values(spec.columns.size());
     for (std::size_t row = 0; row < kRows; ++row) {
       for (auto& v : values) v = imports::Value{};
       values[id] = text("P" + std::to_string(row));
-      values[village] = text("330782" + std::to_string(100 + random() % 20) + std::to_string(100 + random() % 15));
+      values[village] = text("330782" + std::to_string(100 + random() % 20) +
+                             std::to_string(100 + random() % 15));
       values[category] = text(categories[random() % 6]);
       values[payee] = text("收款人" + std::to_string(random() % 50'000));
       values[amount] = integer(static_cast<long long>(1 + random() % 5'000'000));
@@ -88,7 +91,8 @@ struct Fixture {
       if (random() % 20 != 0) {
         std::int64_t approved_at = applied_at + static_cast<std::int64_t>(random() % (5 * day_ms));
         values[approved] = integer(approved_at);
-        if (random() % 10 != 0) values[paid] = integer(approved_at + static_cast<std::int64_t>(random() % (10 * day_ms)));
+        if (random() % 10 != 0)
+          values[paid] = integer(approved_at + static_cast<std::int64_t>(random() % (10 * day_ms)));
       }
       values[status] = text(statuses[random() % 6]);
       auto stored = store.upsert(spec, values, vault);
@@ -121,7 +125,8 @@ struct Fixture {
   }
 
   Expression compile(const char* source) {
-    auto compiled = Expression::compile(source, scope, store.dictionary(), &core::WorkdayCalendar::builtin());
+    auto compiled =
+        Expression::compile(source, scope, store.dictionary(), &core::WorkdayCalendar::builtin());
     if (auto* error = std::get_if<Expression::CompileError>(&compiled)) {
       std::fprintf(stderr, "%s: %s\n", source, error->error.message.c_str());
       std::abort();
@@ -135,10 +140,12 @@ Fixture& fixture() {
   return instance;
 }
 
-constexpr const char* kCashOverLimit = "p.method == 'cash' and p.amount > params.cash_limit";  // F01
+constexpr const char* kCashOverLimit =
+    "p.method == 'cash' and p.amount > params.cash_limit";  // F01
 constexpr const char* kTypical =
     "p.status in ['approved', 'paid'] and p.amount between params.tier_low and params.tier_high"
-    " and days(p.applied_at, coalesce(p.paid_at, as_of)) > 3 and p.category not in params.exempt_categories";
+    " and days(p.applied_at, coalesce(p.paid_at, as_of)) > 3 and p.category not in "
+    "params.exempt_categories";
 constexpr const char* kPair =  // F09-like: two payments to one payee within 7 days
     "p.payee_name == q.payee_name and days(p.applied_at, q.applied_at) between 0 and 7"
     " and p.amount + q.amount >= params.tier_low";
@@ -171,11 +178,21 @@ void run_truth(benchmark::State& state, const char* source, std::size_t rows) {
   set_per_row(state, rows - 1, hits);
 }
 
-void BM_CashOverLimit(benchmark::State& state) { run_truth(state, kCashOverLimit, kRows); }
-void BM_Typical(benchmark::State& state) { run_truth(state, kTypical, kRows); }
-void BM_PairOfPayments(benchmark::State& state) { run_truth(state, kPair, kRows); }
-void BM_Workdays(benchmark::State& state) { run_truth(state, kWorkdays, kRows); }
-void BM_Similarity100k(benchmark::State& state) { run_truth(state, kSimilarity, 100'000); }
+void BM_CashOverLimit(benchmark::State& state) {
+  run_truth(state, kCashOverLimit, kRows);
+}
+void BM_Typical(benchmark::State& state) {
+  run_truth(state, kTypical, kRows);
+}
+void BM_PairOfPayments(benchmark::State& state) {
+  run_truth(state, kPair, kRows);
+}
+void BM_Workdays(benchmark::State& state) {
+  run_truth(state, kWorkdays, kRows);
+}
+void BM_Similarity100k(benchmark::State& state) {
+  run_truth(state, kSimilarity, 100'000);
+}
 
 // The same as BM_Typical through eval(), which builds a Value.
 void BM_TypicalValue(benchmark::State& state) {

@@ -16,7 +16,7 @@ struct CategoryDef {
 // The catalogue's letters (../shared/spec/rules-catalogue.md).
 constexpr CategoryDef kCategories[] = {
     {'P', "projects"}, {'F', "finance"},   {'A', "assets"},     {'S', "subsidies"},
-    {'L', "labor"},   {'D', "procedure"}, {'E', "efficiency"},
+    {'L', "labor"},    {'D', "procedure"}, {'E', "efficiency"},
 };
 
 }  // namespace
