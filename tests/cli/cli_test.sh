@@ -8,40 +8,8 @@ bin=$1
 backend=$2
 xlsx_from_csv=$3
 src=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-server_pid=""
-pg_db=""
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null
-  if [[ -n $pg_db ]]; then psql -q "$MINGJING_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name" >&2
-  fi
-}
-contains() { [[ $1 == *"$2"* ]]; }
-
-if [[ $backend == sqlite ]]; then
-  db="sqlite:$work/test.db"
-  sql() { sqlite3 "$work/test.db" "$1"; }
-else
-  [[ -n ${MINGJING_TEST_PG_URL:-} ]] || { echo "MINGJING_TEST_PG_URL is not set" >&2; exit 1; }
-  pg_db="cli_$$_$RANDOM"
-  psql -q "$MINGJING_TEST_PG_URL" -c "CREATE DATABASE $pg_db" >/dev/null || exit 1
-  db="${MINGJING_TEST_PG_URL%/*}/$pg_db"
-  sql() { psql -qtA "$db" -c "$1"; }
-fi
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" "$backend" cli
 
 regions=$src/data/regions/regions-5-counties.csv
 
@@ -216,5 +184,4 @@ check "sigterm exit 0" test $? -eq 0
 server_pid=""
 check "sigterm logged" contains "$(cat "$work/serve.log")" "stopped"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -9,38 +9,8 @@
 set -uo pipefail
 bin=$1
 backend=$2
-work=$(mktemp -d)
-pg_db=""
-cleanup() {
-  if [[ -n $pg_db ]]; then psql -q "$MINGJING_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name" >&2
-  fi
-}
-contains() { [[ $1 == *"$2"* ]]; }
-
-if [[ $backend == sqlite ]]; then
-  db="sqlite:$work/test.db"
-  sql() { sqlite3 "$work/test.db" "$1"; }
-else
-  [[ -n ${MINGJING_TEST_PG_URL:-} ]] || { echo "MINGJING_TEST_PG_URL is not set" >&2; exit 1; }
-  pg_db="rules_$$_$RANDOM"
-  psql -q "$MINGJING_TEST_PG_URL" -c "CREATE DATABASE $pg_db" >/dev/null || exit 1
-  db="${MINGJING_TEST_PG_URL%/*}/$pg_db"
-  sql() { psql -qtA "$db" -c "$1"; }
-fi
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" "$backend" rules
 key="$work/personal.key"
 
 # The pack's own cases.
@@ -94,5 +64,4 @@ out=$("$bin" rules run --db "$db" --as-of 2025-02-30 2>&1)
 check "bad date exit 2" test $? -eq 2
 check "bad date message" contains "$out" "日期格式不正确"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
