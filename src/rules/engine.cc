@@ -10,7 +10,6 @@
 #include <variant>
 
 #include "core/date.h"
-#include "core/money.h"
 #include "core/workday_calendar.h"
 #include "imports/validate.h"
 #include "rules/expr.h"
