@@ -28,6 +28,12 @@ TEST(RulePack, EveryRuleLoadsCompilesAndPassesItsCases) {
     bool fires = false, quiet = false;
     for (const auto& t : rule.tests) (t.expect.empty() ? quiet : fires) = true;
     EXPECT_TRUE(fires && quiet) << rule.id << ": cases should include a hit and a near miss";
+    // The catalogue's convention: red goes straight to a discipline
+    // commission, yellow first to the village body or the department.
+    const bool commission =
+        rule.routing == Routing::town_discipline || rule.routing == Routing::county_discipline;
+    EXPECT_EQ(commission, rule.severity == Severity::red)
+        << rule.id << ": " << to_string(rule.severity) << " routed to " << to_string(rule.routing);
     for (const auto& failure : run_rule_tests(rule, core::WorkdayCalendar::builtin())) {
       ADD_FAILURE() << failure;
     }
