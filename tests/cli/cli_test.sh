@@ -172,12 +172,16 @@ check "tampered verify exit 1" test $? -eq 1
 check "tampered entry named" contains "$out" "\"first_broken_id\":$victim"
 
 # serve, then SIGTERM: a clean, graceful stop
+# A port nobody listens on (other tests run servers at the same time); the
+# server gets up to 10 s, and its log is shown if it does not come up.
 port=$((20000 + RANDOM % 20000))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 "$bin" serve --db "$db" --port "$port" >"$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 out=$(curl -s "http://127.0.0.1:$port/healthz")
 check "serve healthz" contains "$out" '"status":"ok"'
+[[ $out == *'"status":"ok"'* ]] || cat "$work/serve.log" >&2
 kill -TERM "$server_pid"
 wait "$server_pid"
 check "sigterm exit 0" test $? -eq 0
