@@ -29,18 +29,6 @@ constexpr const char* kMarkRead =
 constexpr const char* kMarkAllRead =
     "UPDATE notices SET read_at = :at WHERE user_id = :u AND read_at IS NULL";
 
-// user_roles.programmes is a comma-separated list (auth/users.cc).
-bool lists(const std::string& programmes, const std::string& programme) {
-  std::size_t start = 0;
-  while (start <= programmes.size()) {
-    std::size_t end = programmes.find(',', start);
-    if (end == std::string::npos) end = programmes.size();
-    if (programmes.compare(start, end - start, programme) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<long long> members(db::Connection& conn, const Body& body) {
@@ -50,7 +38,8 @@ std::vector<long long> members(db::Connection& conn, const Body& body) {
     soci::rowset<soci::row> rows =
         (conn.session().prepare << kSelectHolders, soci::use(r), soci::use(region));
     for (const soci::row& row : rows) {
-      if (!body.programme.empty() && !lists(db::get_text(row, 1), body.programme)) continue;
+      if (!body.programme.empty() && !lists_programme(db::get_text(row, 1), body.programme))
+        continue;
       ids.insert(db::get_int(row, 0));
     }
   }
@@ -125,6 +114,17 @@ long long Inbox::mark_all_read(long long user_id, long long at) {
   long long n = st.get_affected_rows();
   tx.commit();
   return n;
+}
+
+bool lists_programme(const std::string& programmes, const std::string& programme) {
+  std::size_t start = 0;
+  while (start <= programmes.size()) {
+    std::size_t end = programmes.find(',', start);
+    if (end == std::string::npos) end = programmes.size();
+    if (programmes.compare(start, end - start, programme) == 0) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 }  // namespace mingjing::notify

@@ -48,6 +48,10 @@ struct StoredNotice {
 // an error (a village whose accounts are not set up yet).
 std::vector<long long> members(db::Connection& conn, const Body& body);
 
+// True when `stored`, a role's programmes as user_roles holds them (a
+// comma-separated list, auth/users.cc), names `programme`.
+bool lists_programme(const std::string& stored, const std::string& programme);
+
 // Posts `notice` to each of `user_ids` at `at` (unix ms). Returns how many
 // were written. REQUIRES: a Transaction is open on conn.
 int post(db::Connection& conn, const std::vector<long long>& user_ids, const Notice& notice,

@@ -30,6 +30,24 @@ RuleDef parsed(const std::string& yaml) {
   return r.ok() ? *r : RuleDef{};
 }
 
+// Adds rows (column -> cell text, as in an import file) to a store.
+void load(FactStore& facts, const std::string& dataset,
+          const std::vector<std::map<std::string, std::string>>& rows) {
+  privacy::Vault vault = privacy::Vault::from_key({});
+  const auto* spec = imports::find_dataset(dataset);
+  ASSERT_NE(spec, nullptr);
+  for (const auto& row : rows) {
+    std::vector<std::string> header, cells;
+    for (const auto& [k, v] : row) {
+      header.push_back(k);
+      cells.push_back(v);
+    }
+    auto parsed_row = imports::parse_row(*spec, *imports::map_header(*spec, header), cells, 2);
+    ASSERT_TRUE(parsed_row.ok()) << parsed_row.errors.front().reason;
+    ASSERT_TRUE(facts.upsert(*spec, parsed_row.values, vault).ok());
+  }
+}
+
 void expect_cases_pass(const std::string& yaml) {
   RuleDef rule = parsed(yaml);
   auto failures = run_rule_tests(rule, calendar());
@@ -244,18 +262,7 @@ TEST(Engine, DeadlineRuleCasesAndSeverity) {
   // The severities: L1 yellow (60 days ahead), L3 red (past).
   RuleDef rule = parsed(kA01);
   FactStore facts = FactStore::empty();
-  privacy::Vault vault = privacy::Vault::from_key({});
-  for (const auto& row : rule.tests[0].data.at("leases")) {
-    std::vector<std::string> header, cells;
-    for (const auto& [k, v] : row) {
-      header.push_back(k);
-      cells.push_back(v);
-    }
-    const auto* spec = imports::find_dataset("leases");
-    auto parsed_row = imports::parse_row(*spec, *imports::map_header(*spec, header), cells, 2);
-    ASSERT_TRUE(parsed_row.ok());
-    ASSERT_TRUE(facts.upsert(*spec, parsed_row.values, vault).ok());
-  }
+  load(facts, "leases", rule.tests[0].data.at("leases"));
   std::vector<RuleDef> rules = {rule};
   auto engine = Engine::compile(rules, facts, {}, calendar());
   ASSERT_TRUE(engine.ok()) << engine.error().message;
@@ -295,24 +302,6 @@ tests:
   - name: 无数据
     expect: []
 )yaml";
-
-// Adds rows (column -> cell text, as in an import file) to a store.
-void load(FactStore& facts, const std::string& dataset,
-          const std::vector<std::map<std::string, std::string>>& rows) {
-  privacy::Vault vault = privacy::Vault::from_key({});
-  const auto* spec = imports::find_dataset(dataset);
-  ASSERT_NE(spec, nullptr);
-  for (const auto& row : rows) {
-    std::vector<std::string> header, cells;
-    for (const auto& [k, v] : row) {
-      header.push_back(k);
-      cells.push_back(v);
-    }
-    auto parsed_row = imports::parse_row(*spec, *imports::map_header(*spec, header), cells, 2);
-    ASSERT_TRUE(parsed_row.ok()) << parsed_row.errors.front().reason;
-    ASSERT_TRUE(facts.upsert(*spec, parsed_row.values, vault).ok());
-  }
-}
 
 // No payments loaded at all: no bank line is "without" one; all are not
 // evaluated.

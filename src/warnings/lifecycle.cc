@@ -56,17 +56,6 @@ core::Status check_text(const std::string& text, const char* field, const char* 
   return {};
 }
 
-bool lists(const std::string& programmes, const std::string& programme) {
-  std::size_t start = 0;
-  while (start <= programmes.size()) {
-    std::size_t end = programmes.find(',', start);
-    if (end == std::string::npos) end = programmes.size();
-    if (programmes.compare(start, end - start, programme) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 std::vector<AssignableUser> body_users(db::Connection& conn, const RoutedTo& to) {
   notify::Body body = internal::members_of(to);
   std::vector<AssignableUser> out;
@@ -76,7 +65,8 @@ std::vector<AssignableUser> body_users(db::Connection& conn, const RoutedTo& to)
     soci::rowset<soci::row> rows =
         (conn.session().prepare << kSelectHolders, soci::use(r), soci::use(region));
     for (const soci::row& row : rows) {
-      if (!body.programme.empty() && !lists(db::get_text(row, 4), body.programme)) continue;
+      if (!body.programme.empty() && !notify::lists_programme(db::get_text(row, 4), body.programme))
+        continue;
       long long id = db::get_int(row, 0);
       if (!seen.insert(id).second) continue;
       out.push_back({id, db::get_text(row, 1), db::get_text(row, 2), db::get_text(row, 3)});
