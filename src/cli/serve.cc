@@ -4,10 +4,13 @@
 
 #include "auth/auth.h"
 #include "cli/commands.h"
+#include "core/clock.h"
+#include "core/workday_calendar.h"
 #include "http/app.h"
 #include "http/server.h"
 #include "privacy/privacy.h"
 #include "regions/regions.h"
+#include "warnings/warnings.h"
 
 namespace mingjing::cli {
 
@@ -22,7 +25,9 @@ int run_serve(const ServeOptions& o) {
     std::cerr << "错误：" << vault.error().message << "\n";
     return 1;
   }
-  http::Services services{*db, regions, auth, users, &*vault};
+  warnings::WarningStore warning_store(*db, core::WorkdayCalendar::builtin(),
+                                       core::SystemClock::instance());
+  http::Services services{*db, regions, auth, users, &*vault, &warning_store};
   http::AppSettings app_settings{o.static_dir.empty() ? default_static_dir() : o.static_dir,
                                  o.secure_cookies, default_openapi_path()};
   http::App app(services, app_settings);

@@ -19,6 +19,14 @@
 #include "privacy/privacy.h"
 #include "regions/regions.h"
 
+namespace mingjing::warnings {
+class WarningStore;
+}
+namespace mingjing::rules {
+class RuleRegistry;
+class LiveRules;
+}  // namespace mingjing::rules
+
 namespace mingjing::http {
 
 struct Services {
@@ -29,6 +37,12 @@ struct Services {
   // Seals personal data of uploads and finds records by ID number; without
   // it the import routes answer 503.
   const privacy::Vault* vault = nullptr;
+  // The warning workspace; without it the warning routes answer 503.
+  warnings::WarningStore* warnings = nullptr;
+  // Rule administration; without it the rule routes answer 503.
+  rules::RuleRegistry* rule_registry = nullptr;
+  // The incremental path: told about every committed import. May be null.
+  rules::LiveRules* live_rules = nullptr;
 };
 
 struct AppSettings {

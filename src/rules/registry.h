@@ -62,9 +62,9 @@ struct RuleVersionInfo {
   int version = 0;
   RuleStatus status = RuleStatus::draft;
   bool in_force = false;
-  std::string origin;  // "shipped" | "edited"
-  std::string yaml;    // the full rule file
-  std::string note;    // why it was made (edited) or "随版本发布" (shipped)
+  std::string origin;        // "shipped" | "edited"
+  std::string yaml;          // the full rule file
+  std::string note;          // why it was made (edited) or "随版本发布" (shipped)
   long long created_by = 0;  // user id; 0 for the program
   std::string created_by_name;
   long long created_at = 0;  // unix ms
@@ -113,15 +113,15 @@ struct BacktestOptions {
   // record; hits without one count.
   core::Date from;
   core::Date to;
-  int sample = 20;             // how many hits to return
+  int sample = 20;  // how many hits to return
 };
 
 struct BacktestReport {
   std::string rule_id;
   int version = 0;
-  long long hits = 0;              // in the period
-  long long hits_in_force = 0;     // the version in force, same period, same data
-  long long open_warnings = 0;     // stored warnings of the rule now open
+  long long hits = 0;                 // in the period
+  long long hits_in_force = 0;        // the version in force, same period, same data
+  long long open_warnings = 0;        // stored warnings of the rule now open
   std::vector<warnings::Hit> sample;  // the first `sample` hits, by dedup key
   std::size_t evaluated = 0;
   std::size_t not_evaluated = 0;
@@ -181,7 +181,6 @@ class RuleRegistry {
 // reports; writes nothing (no warnings, no audit entry). Loads its own fact
 // store (the vault gives birth dates from ID numbers; may be null).
 core::Result<BacktestReport> backtest(db::Database& db, const privacy::Vault* vault,
-                                      const RuleRegistry& registry,
-                                      const BacktestOptions& options);
+                                      const RuleRegistry& registry, const BacktestOptions& options);
 
 }  // namespace mingjing::rules

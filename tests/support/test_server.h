@@ -11,12 +11,14 @@
 #include <thread>
 
 #include "auth/auth.h"
+#include "core/workday_calendar.h"
 #include "http/app.h"
 #include "http/server.h"
 #include "regions/regions.h"
 #include "support/http_client.h"
 #include "support/region_fixture.h"
 #include "support/test_db.h"
+#include "warnings/warnings.h"
 
 namespace mingjing::testing {
 
@@ -31,7 +33,7 @@ class TestServer {
     auto imported = regions_.import_csv(kSmallRegionTreeCsv, {});
     if (!imported.ok() || imported->rejected) throw std::runtime_error("test regions");
     services_ = std::make_unique<http::Services>(
-        http::Services{db_.db(), regions_, auth_, users_, &vault_});
+        http::Services{db_.db(), regions_, auth_, users_, &vault_, &warnings_});
     app_ = std::make_unique<http::App>(
         *services_, http::AppSettings{"", false, source_dir() + "/docs/openapi.json"});
     port_ = free_port();
@@ -88,6 +90,7 @@ class TestServer {
   auth::UserService& users() { return users_; }
   const privacy::Vault& vault() const { return vault_; }
   http::App& app() { return *app_; }
+  warnings::WarningStore& warnings() { return warnings_; }
 
  private:
   TestDb db_;
@@ -95,6 +98,8 @@ class TestServer {
   auth::AuthService auth_;
   auth::UserService users_;
   privacy::Vault vault_ = privacy::Vault::from_key({7});
+  warnings::WarningStore warnings_{db_.db(), core::WorkdayCalendar::builtin(),
+                                   core::SystemClock::instance()};
   std::unique_ptr<http::Services> services_;
   std::unique_ptr<http::App> app_;
   int port_ = 0;
