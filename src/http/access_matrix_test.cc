@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "db/soci.h"
 #include "support/test_server.h"
 
 namespace mingjing::http {
@@ -81,6 +82,30 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
         soci::use(import_a), soci::use(sealed);
   }
 
+  // A red subsidy warning in village A1 (programme dibao) and one in
+  // village B1, both with the town discipline commission.
+  auto raise = [&](const char* key, const char* village) {
+    warnings::Hit hit;
+    hit.rule_id = "S01";
+    hit.severity = "red";
+    hit.dedup_key = key;
+    hit.region_code = village;
+    hit.subjects = {{"subsidies", key}};
+    hit.explanation = "测试预警";
+    hit.programme = "dibao";
+    auto applied = server.warnings().apply({"S01", 1, "subsidies", "red", "town_discipline", 10},
+                                           warnings::ApplyScope::keys({key}), {hit},
+                                           *core::Date::parse("2025-03-01"));
+    EXPECT_TRUE(applied.ok() && applied->created == 1);
+    auto conn = server.db().connect();
+    long long id = 0;
+    conn.session() << "SELECT id FROM warnings WHERE dedup_key = :k", soci::use(std::string(key)),
+        soci::into(id);
+    return id;
+  };
+  const long long warning_a = raise("SB-A", testing::kVillageA1);
+  const long long warning_b = raise("SB-B", testing::kVillageB1);
+
   struct Actor {
     std::string column;
     std::optional<testing::HttpClient> client;
@@ -125,6 +150,8 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       replace_all(path, "{dataset}", "projects");
       replace_all(path, "{importA}", std::to_string(import_a));
       replace_all(path, "{token}", "nosuchtoken");
+      replace_all(path, "{warningA}", std::to_string(warning_a));
+      replace_all(path, "{warningB}", std::to_string(warning_b));
       nlohmann::json body;
       std::string raw;
       if (row.body == "new_user_townA" || row.body == "new_user_townB") {
@@ -148,6 +175,14 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
                   "id,program_code,department,recipient_id_number,village_code,amount,"
                   "paid_at\nS1,dibao,民政局,11010519491231002X,") +
               testing::kVillageA1 + ",300.00,2025-03-01 10:00\n";
+      } else if (row.body == "note") {
+        body = {{"note", "核查进展"}};
+      } else if (row.body == "bad_verdict") {
+        body = {{"verdict", "maybe"}};
+      } else if (row.body == "reason") {
+        body = {{"reason", "复核"}};
+      } else if (row.body == "bad_assignee") {
+        body = {{"user_id", 999999}};
       } else if (row.body == "unknown_login") {
         body = {{"username", "no_such_user"}, {"password", testing::kTestPassword}};
       } else if (row.body == "reset_password") {

@@ -76,6 +76,11 @@ core::Result<Where> build_where(const privacy::Vault* vault, const DatasetSpec& 
     for (const auto& p : f.programmes) in += (in.empty() ? "" : ", ") + w.bind(p);
     w.add("\"program_code\" IN (" + in + ")");
   }
+  if (!f.record_keys.empty()) {
+    std::string in;
+    for (const auto& k : f.record_keys) in += (in.empty() ? "" : ", ") + w.bind(k);
+    w.add("record_key IN (" + in + ")");
+  }
   std::string keyword(core::trim(f.keyword));
   if (!keyword.empty()) {
     std::string any;

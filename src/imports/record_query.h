@@ -34,6 +34,8 @@ struct RecordFilter {
   // Inclusive 'YYYY-MM-DD' bounds on the dataset's main date column.
   std::string date_from;
   std::string date_to;
+  // Non-empty: only the records with these keys (a warning's subjects).
+  std::vector<std::string> record_keys;
   // Enumeration columns and the value each must have.
   std::vector<std::pair<std::string, std::string>> equals;
   int page = 1;

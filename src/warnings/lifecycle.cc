@@ -84,11 +84,15 @@ core::Error not_found() {
 // The change an action makes, given the warning before it. Returns the
 // audit detail.
 using Change = std::function<core::Result<std::string>(db::Connection&, const Warning&)>;
+// Checks the action's input. It runs after the permission checks, so a
+// caller who may not act learns that, not what was wrong with the form.
+using Validate = std::function<core::Status()>;
 
 enum class Needs { handle, judge };
 
 core::Result<Warning> act(db::Database& db, const Actor& who, long long id,
-                          const std::string& action, Needs needs, const Change& change) {
+                          const std::string& action, Needs needs, const Validate& validate,
+                          const Change& change) {
   if (auto scope = internal::read_scope(who); !scope.ok()) return scope.error();
   return internal::guarded(action.c_str(), [&]() -> core::Result<Warning> {
     auto conn = db.connect();
@@ -102,6 +106,7 @@ core::Result<Warning> act(db::Database& db, const Actor& who, long long id,
     if (needs == Needs::judge && !internal::can_judge(who, *before)) {
       return core::Error::forbidden("只有纪委监委或主管部门可以认定误报、批准例外或重新打开预警");
     }
+    if (auto st = validate(); !st.ok()) return st.error();
     auto detail = change(conn, *before);
     if (!detail.ok()) return detail.error();
     auto after = internal::load_warning(conn, id);
@@ -120,30 +125,32 @@ core::Error closed_already() {
 
 core::Result<Warning> WarningStore::accept(const Actor& who, long long id,
                                            const std::string& note) {
-  if (auto st = check_text(note, "note", nullptr); !st.ok()) return st.error();
-  return act(db_, who, id, "warning.accept", Needs::handle,
-             [&](db::Connection& conn, const Warning& w) -> core::Result<std::string> {
-               if (w.status == status::kHandling) {
-                 return core::Error::conflict("预警已在处理中，无需再次受理", "status");
-               }
-               if (w.status == status::kClosed) return closed_already();
-               long long now = clock_.now_unix_ms();
-               conn.session() << kAccept, soci::use(now), soci::use(id);
-               add_event(conn, id, now, who, "accepted", note);
-               return std::string("{}");
-             });
+  return act(
+      db_, who, id, "warning.accept", Needs::handle,
+      [&] { return check_text(note, "note", nullptr); },
+      [&](db::Connection& conn, const Warning& w) -> core::Result<std::string> {
+        if (w.status == status::kHandling) {
+          return core::Error::conflict("预警已在处理中，无需再次受理", "status");
+        }
+        if (w.status == status::kClosed) return closed_already();
+        long long now = clock_.now_unix_ms();
+        conn.session() << kAccept, soci::use(now), soci::use(id);
+        add_event(conn, id, now, who, "accepted", note);
+        return std::string("{}");
+      });
 }
 
 core::Result<Warning> WarningStore::add_note(const Actor& who, long long id,
                                              const std::string& note) {
-  if (auto st = check_text(note, "note", "备注内容不能为空"); !st.ok()) return st.error();
-  return act(db_, who, id, "warning.note", Needs::handle,
-             [&](db::Connection& conn, const Warning&) -> core::Result<std::string> {
-               long long now = clock_.now_unix_ms();
-               conn.session() << kTouch, soci::use(now), soci::use(id);
-               add_event(conn, id, now, who, "note", note);
-               return std::string("{}");
-             });
+  return act(
+      db_, who, id, "warning.note", Needs::handle,
+      [&] { return check_text(note, "note", "备注内容不能为空"); },
+      [&](db::Connection& conn, const Warning&) -> core::Result<std::string> {
+        long long now = clock_.now_unix_ms();
+        conn.session() << kTouch, soci::use(now), soci::use(id);
+        add_event(conn, id, now, who, "note", note);
+        return std::string("{}");
+      });
 }
 
 core::Result<std::vector<AssignableUser>> WarningStore::assignable_users(const Actor& who,
@@ -160,9 +167,9 @@ core::Result<std::vector<AssignableUser>> WarningStore::assignable_users(const A
 
 core::Result<Warning> WarningStore::assign(const Actor& who, long long id, long long user_id,
                                            const std::string& note) {
-  if (auto st = check_text(note, "note", nullptr); !st.ok()) return st.error();
   return act(
       db_, who, id, "warning.assign", Needs::handle,
+      [&] { return check_text(note, "note", nullptr); },
       [&](db::Connection& conn, const Warning& w) -> core::Result<std::string> {
         if (w.status == status::kClosed) return closed_already();
         std::vector<AssignableUser> users = body_users(conn, w.routed_to);
@@ -190,23 +197,23 @@ core::Result<Warning> WarningStore::assign(const Actor& who, long long id, long 
 core::Result<Warning> WarningStore::close(const Actor& who, long long id,
                                           const CloseRequest& request) {
   const std::string& v = request.verdict;
-  if (v != verdict::kConfirmed && v != verdict::kRectified && v != verdict::kFalsePositive &&
-      v != verdict::kException) {
-    return core::Error::invalid(
-        "处理结论应为confirmed（属实）、rectified（已整改）、false_"
-        "positive（误报）或exception（例外）",
-        "verdict");
-  }
   const bool dismissive = v == verdict::kFalsePositive || v == verdict::kException;
-  const char* missing_reason = v == verdict::kFalsePositive ? "认定误报须说明理由"
-                               : v == verdict::kException   ? "批准例外须说明理由"
-                                                            : nullptr;
-  if (auto st = check_text(request.reason, "reason", missing_reason); !st.ok()) return st.error();
   core::Date expires;
-  if (v == verdict::kException) {
+  auto validate = [&]() -> core::Status {
+    if (v != verdict::kConfirmed && v != verdict::kRectified && !dismissive) {
+      return core::Error::invalid(
+          "处理结论应为confirmed（属实）、rectified（已整改）、false_"
+          "positive（误报）或exception（例外）",
+          "verdict");
+    }
+    const char* missing_reason = v == verdict::kFalsePositive ? "认定误报须说明理由"
+                                 : v == verdict::kException   ? "批准例外须说明理由"
+                                                              : nullptr;
+    if (auto st = check_text(request.reason, "reason", missing_reason); !st.ok()) return st;
+    if (v != verdict::kException) return {};
     if (auto st = check_text(request.exception_owner, "exception_owner", "例外须指定责任人");
         !st.ok()) {
-      return st.error();
+      return st;
     }
     auto parsed = core::Date::parse(request.exception_expires_on);
     if (!parsed.ok()) {
@@ -220,8 +227,9 @@ core::Result<Warning> WarningStore::close(const Actor& who, long long id,
       return core::Error::invalid("例外有效期不能超过3年", "exception_expires_on");
     }
     expires = *parsed;
-  }
-  return act(db_, who, id, "warning.close", dismissive ? Needs::judge : Needs::handle,
+    return {};
+  };
+  return act(db_, who, id, "warning.close", dismissive ? Needs::judge : Needs::handle, validate,
              [&](db::Connection& conn, const Warning& w) -> core::Result<std::string> {
                if (w.status == status::kClosed) {
                  return core::Error::conflict("预警已办结", "status");
@@ -250,29 +258,29 @@ core::Result<Warning> WarningStore::close(const Actor& who, long long id,
 
 core::Result<Warning> WarningStore::reopen(const Actor& who, long long id,
                                            const std::string& reason) {
-  if (auto st = check_text(reason, "reason", "重新打开须说明理由"); !st.ok()) return st.error();
-  return act(db_, who, id, "warning.reopen", Needs::judge,
-             [&](db::Connection& conn, const Warning& w) -> core::Result<std::string> {
-               if (w.status != status::kClosed) {
-                 return core::Error::conflict("只有已办结的预警可以重新打开", "status");
-               }
-               long long now = clock_.now_unix_ms();
-               std::string dl =
-                   calendar_.add_workdays(clock_.today(), w.deadline_workdays).to_string();
-               conn.session() << kReopen, soci::use(dl), soci::use(now), soci::use(id);
-               if (w.verdict == verdict::kException) {
-                 conn.session() << kRevokeExceptions, soci::use(now), soci::use(id);
-               }
-               nlohmann::json detail = {{"from_verdict", w.verdict}, {"deadline", dl}};
-               add_event(conn, id, now, who, "reopened", trimmed(reason), detail);
-               notify::post(conn, notify::members(conn, internal::members_of(w.routed_to)),
-                            {"warning.reopened", "预警重新打开：规则" + w.rule_id,
-                             "规则" + w.rule_id + "的预警（编号" + std::to_string(id) +
-                                 "）已重新打开，处理期限" + dl + "。",
-                             "/warnings/" + std::to_string(id)},
-                            now);
-               return detail.dump();
-             });
+  return act(
+      db_, who, id, "warning.reopen", Needs::judge,
+      [&] { return check_text(reason, "reason", "重新打开须说明理由"); },
+      [&](db::Connection& conn, const Warning& w) -> core::Result<std::string> {
+        if (w.status != status::kClosed) {
+          return core::Error::conflict("只有已办结的预警可以重新打开", "status");
+        }
+        long long now = clock_.now_unix_ms();
+        std::string dl = calendar_.add_workdays(clock_.today(), w.deadline_workdays).to_string();
+        conn.session() << kReopen, soci::use(dl), soci::use(now), soci::use(id);
+        if (w.verdict == verdict::kException) {
+          conn.session() << kRevokeExceptions, soci::use(now), soci::use(id);
+        }
+        nlohmann::json detail = {{"from_verdict", w.verdict}, {"deadline", dl}};
+        add_event(conn, id, now, who, "reopened", trimmed(reason), detail);
+        notify::post(conn, notify::members(conn, internal::members_of(w.routed_to)),
+                     {"warning.reopened", "预警重新打开：规则" + w.rule_id,
+                      "规则" + w.rule_id + "的预警（编号" + std::to_string(id) +
+                          "）已重新打开，处理期限" + dl + "。",
+                      "/warnings/" + std::to_string(id)},
+                     now);
+        return detail.dump();
+      });
 }
 
 }  // namespace mingjing::warnings

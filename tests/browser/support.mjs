@@ -57,8 +57,9 @@ async function waitHealthy(url, child, log) {
 
 /** Creates the demo county in a fresh database, imports `seed` ([{dataset, csv}]) and serves it.
  *  The county's generated records are left out unless `records` is true, so tests can count
- *  exactly what they seed. Returns {url, stop}. */
-export async function startDemoServer({ seed = [], records = false } = {}) {
+ *  exactly what they seed. With `rules`, `mingjing rules run` stores the warnings of the seeded
+ *  records before the server starts. Returns {url, stop}. */
+export async function startDemoServer({ seed = [], records = false, rules = false } = {}) {
   const bin = env('MINGJING_BIN')
   const staticDir = env('MINGJING_STATIC', join(repo, 'web/dist'))
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`no built front end in ${staticDir}`)
@@ -84,6 +85,9 @@ export async function startDemoServer({ seed = [], records = false } = {}) {
     execFileSync(bin, ['import', dataset, file, '--db', db, '--key', key], {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
+  }
+  if (rules) {
+    execFileSync(bin, ['rules', 'run', '--db', db, '--key', key], { stdio: ['ignore', 'ignore', 'pipe'] })
   }
   const port = await freePort()
   let output = ''

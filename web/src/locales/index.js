@@ -8,8 +8,9 @@ import region from './zh-CN/region.json'
 import audit from './zh-CN/audit.json'
 import dashboard from './zh-CN/dashboard.json'
 import data from './zh-CN/data.json'
+import warnings from './zh-CN/warnings.json'
 
-const messages = { common, auth, system, region, audit, dashboard, data }
+const messages = { common, auth, system, region, audit, dashboard, data, warnings }
 
 function lookup(node, parts) {
   if (parts.length === 0) return node

@@ -46,6 +46,18 @@ export const routes = [
         meta: { title: 'common.menu.data', perm: 'data:record:list', menu: 'data' },
       },
       {
+        path: 'warnings',
+        name: 'warnings',
+        component: () => import('@/views/warnings/index.vue'),
+        meta: { title: 'common.menu.warnings', perm: 'warning:warning:list', menu: 'warnings' },
+      },
+      {
+        path: 'warnings/:id(\\d+)',
+        name: 'warning-detail',
+        component: () => import('@/views/warnings/detail.vue'),
+        meta: { title: 'warnings.detail.title', perm: 'warning:warning:list', menu: 'warnings' },
+      },
+      {
         path: 'system/users',
         name: 'system-users',
         component: () => import('@/views/system/user/index.vue'),
