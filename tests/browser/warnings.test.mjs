@@ -100,7 +100,7 @@ test('an inspector opens a red warning, sees its evidence, marks it false positi
   await page.locator('.el-message--warning', { hasText: '请填写说明' }).waitFor()
   assert.match(await page.getByTestId('detail-status').innerText(), /待处置/)
 
-  await page.getByTestId('close-reason').locator('textarea').fill('民政局复核：死亡登记日期录入错误，实为2025-03-10')
+  await page.locator('textarea[data-testid=close-reason], [data-testid=close-reason] textarea').fill('民政局复核：死亡登记日期录入错误，实为2025-03-10')
   const closed = page.waitForResponse((r) => r.url().includes('/close') && r.request().method() === 'POST')
   await page.getByTestId('close-submit').click()
   assert.equal((await closed).status(), 200)
