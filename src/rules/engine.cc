@@ -185,8 +185,14 @@ struct Engine::Compiled {
 
   std::vector<Expression> group;  // window, row scope
   std::optional<Expression> time;
-  std::optional<Expression> having;   // window: group scope
-  std::optional<Expression> outlier;  // window: group scope
+  std::optional<Expression> having;       // window: group scope
+  std::optional<Expression> outlier;      // window: group scope
+  std::optional<Expression> outlier_top;  // window: group scope, the figure ranked
+  // A rule over the warnings (D07, E03) passes over the warnings of every
+  // rule that reads warnings, itself included, so no such rule feeds on
+  // what it or another one raised.
+  const FactColumn* warning_rule = nullptr;  // warnings.rule_id, when `from` is warnings
+  std::vector<Code> skipped_rules;
 
   std::optional<Expression> due, warn_before, red_after, done;
 
@@ -256,6 +262,10 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
     };
     if (auto st = add_alias(rule.from, "from"); !st.ok()) return st.error();
     for (std::size_t j = 0; j < rule.joins.size(); ++j) {
+      if (is_derived_dataset(rule.joins[j].ref.dataset)) {
+        return fail(rule.joins[j].ref.mark, "join",
+                    "派生数据集 " + rule.joins[j].ref.dataset + " 只能用在 from");
+      }
       if (auto st = add_alias(rule.joins[j].ref, "join"); !st.ok()) return st.error();
     }
     for (const auto& p : rule.params) c->slots.push_back({p.name, expr_type(p.type), true});
@@ -304,9 +314,10 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
     const bool window = rule.shape == Shape::window;
     const bool missing = rule.shape == Shape::missing;
     if (!rule.where.empty()) {
-      // A missing rule's where judges the `from` record alone.
-      c->where =
-          compile_expr(rule.where, scope(window || missing ? 1 : all), "where", ExprType::boolean);
+      // A missing rule's where judges the `from` record alone; a window
+      // rule's sees its joins (a row enters its group when some joined
+      // records satisfy the `on`s and `where`).
+      c->where = compile_expr(rule.where, scope(missing ? 1 : all), "where", ExprType::boolean);
     }
     for (std::size_t j = 0; j < rule.joins.size(); ++j) {
       const std::size_t alias = j + 1;
@@ -345,6 +356,15 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
     if (c->outlier && c->outlier->type() != ExprType::integer &&
         c->outlier->type() != ExprType::decimal && c->outlier->type() != ExprType::money) {
       return fail(rule.outlier.mark, "outlier.value", "应为数值");
+    }
+    if (!rule.outlier_top.empty()) {
+      c->outlier_top =
+          compile_expr(rule.outlier_top, group_scope, "outlier.top.value", std::nullopt);
+      if (c->outlier_top && c->outlier_top->type() != ExprType::integer &&
+          c->outlier_top->type() != ExprType::decimal &&
+          c->outlier_top->type() != ExprType::money) {
+        return fail(rule.outlier_top.mark, "outlier.top.value", "应为数值");
+      }
     }
     if (!rule.due.empty()) c->due = compile_expr(rule.due, scope(1), "due", ExprType::date);
     if (!rule.warn_before.empty()) {
@@ -399,6 +419,18 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
     }
     engine.rules_.push_back(std::move(c));
   }
+  // Rules over the warnings skip the warnings of every rule over the warnings.
+  std::vector<Code> readers;
+  for (const auto& c : engine.rules_) {
+    if (is_derived_dataset(c->tables[0]->name())) {
+      readers.push_back(facts.dictionary().intern(c->rule->id));
+    }
+  }
+  for (auto& c : engine.rules_) {
+    if (c->tables[0]->name() != "warnings") continue;
+    c->warning_rule = c->tables[0]->column("rule_id");
+    c->skipped_rules = readers;
+  }
   return engine;
 }
 
@@ -451,6 +483,7 @@ class RuleRunner {
   // record, match, deadline: one `from` row and everything joined to it.
   void row(std::uint32_t r) {
     const FactTable& from = *c_.tables[0];
+    if (skipped(r)) return;
     if (record_judged_) judged(r);
     const auto& params = params_for(from.region(r));
     bound_.assign(c_.tables.size(), 0);
@@ -498,6 +531,7 @@ class RuleRunner {
       }
     }
     for (std::uint32_t r = 0; r < from.size(); ++r) {
+      if (skipped(r)) continue;
       Truth w = passes_where_row(r);
       if (w == Truth::unknown) {
         if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
@@ -533,12 +567,49 @@ class RuleRunner {
     return c_.params_for(region, dict_, cache_);
   }
 
+  bool skipped(std::uint32_t r) const {
+    if (!c_.warning_rule) return false;
+    const Code rule = c_.warning_rule->codes[r];
+    return std::find(c_.skipped_rules.begin(), c_.skipped_rules.end(), rule) !=
+           c_.skipped_rules.end();
+  }
+
+  // window: whether row r enters its group. With joins, some combination of
+  // joined records must satisfy the `on`s and `where` (yes as soon as one
+  // does; unknown when none does and one could not be judged).
   Truth passes_where_row(std::uint32_t r) {
-    if (!c_.where) return Truth::yes;
     const FactTable& from = *c_.tables[0];
+    const Params& params = params_for(from.region(r));
+    if (c_.tables.size() > 1) {
+      bound_.assign(c_.tables.size(), 0);
+      bound_[0] = r;
+      return some_binding(1, params);
+    }
+    if (!c_.where) return Truth::yes;
     std::uint32_t rows[1] = {r};
-    Binding b{rows, {}, params_for(from.region(r)).values, as_of_};
+    Binding b{rows, {}, params.values, as_of_};
     return c_.where->truth(facts_, b);
+  }
+
+  Truth some_binding(std::size_t j, const Params& params) {
+    if (j == c_.tables.size()) {
+      if (!c_.where) return Truth::yes;
+      return c_.where->truth(facts_, Binding{bound_, {}, params.values, as_of_});
+    }
+    const KeyEquality& key = c_.keys[j - 1];
+    auto value = key_of(*c_.tables[key.left_alias], key.left_column, bound_[key.left_alias]);
+    if (!value) return Truth::unknown;
+    Truth found = Truth::no;
+    const HashIndex& index = facts_.index(c_.tables[j]->name(), key.right_column);
+    for (std::uint32_t candidate : index.rows(*value)) {
+      bound_[j] = candidate;
+      Binding b{std::span<const std::uint32_t>(bound_.data(), j + 1), {}, params.values, as_of_};
+      Truth t = c_.on[j - 1].truth(facts_, b);
+      if (t == Truth::yes) t = some_binding(j + 1, params);
+      if (t == Truth::yes) return Truth::yes;
+      if (t == Truth::unknown) found = Truth::unknown;
+    }
+    return found;
   }
 
   void count_unknown(std::uint32_t from_row) {
@@ -759,6 +830,7 @@ class RuleRunner {
       Rows* rows;
       std::uint32_t latest;
       double value;
+      double top = 0;  // outlier.top's figure
     };
     std::vector<Figure> figures;
     for (auto& [gk, rows] : groups) {
@@ -778,8 +850,19 @@ class RuleRunner {
         count_unknown(latest);
         continue;
       }
+      double top = 0;
+      if (c_.outlier_top) {
+        Value t = c_.outlier_top->eval(
+            facts_, Binding{bound, gs, params_for(from.region(latest)).values, as_of_});
+        if (t.unknown) {
+          count_unknown(latest);
+          continue;
+        }
+        top = t.type == ExprType::decimal ? t.decimal : static_cast<double>(t.integer);
+      }
       figures.push_back({&rows, latest,
-                         v.type == ExprType::decimal ? v.decimal : static_cast<double>(v.integer)});
+                         v.type == ExprType::decimal ? v.decimal : static_cast<double>(v.integer),
+                         top});
     }
     if (figures.size() < 4) {
       // Too few groups for quartiles to mean anything.
@@ -793,8 +876,19 @@ class RuleRunner {
     const double k = c_.rule->outlier_k, iqr = q3 - q1;
     const double low = q1 - k * iqr, high = q3 + k * iqr;
     const std::string& side = c_.rule->outlier_side;
+    // outlier.top: the fences are over all groups, but only the groups whose
+    // second figure reaches its quantile over all groups may be flagged
+    // (cardinal R025: frequent bidders that rarely win).
+    std::optional<double> top_cut;
+    if (c_.outlier_top) {
+      std::vector<double> tops;
+      for (const auto& f : figures) tops.push_back(f.top);
+      std::sort(tops.begin(), tops.end());
+      top_cut = quantile8(tops, c_.rule->outlier_top_quantile);
+    }
     for (const auto& f : figures) {
       ++out_.evaluated;
+      if (top_cut && f.top < *top_cut) continue;
       // On or beyond a fence (the catalogue's "≥ Q3 + 1.5·IQR"), and strictly
       // beyond the quartile, so that when most groups share one figure
       // (IQR 0) those equal to it are not all outliers.
@@ -803,6 +897,10 @@ class RuleRunner {
       if (!hit) continue;
       nlohmann::json extra = {
           {"value", f.value}, {"q1", q1}, {"q3", q3}, {"lower_fence", low}, {"upper_fence", high}};
+      if (top_cut) {
+        extra["top_value"] = f.top;
+        extra["top_cut"] = *top_cut;
+      }
       emit_group(*f.rows, f.latest, extra);
     }
   }

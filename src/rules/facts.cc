@@ -299,6 +299,67 @@ std::size_t HashIndex::distinct() const {
   return impl_ ? impl_->distinct : 0;
 }
 
+// --- derived datasets ---------------------------------------------------------------------
+
+const std::vector<imports::DatasetSpec>& derived_datasets() {
+  using T = imports::ColumnType;
+  static const std::vector<imports::DatasetSpec> derived = [] {
+    auto column = [](std::string name, T type, std::vector<std::string> values = {}) {
+      imports::ColumnSpec c;
+      c.name = std::move(name);
+      c.type = type;
+      c.values = std::move(values);
+      return c;
+    };
+    // The warning lifecycle (migration 0004_warnings.sql), for rules on how
+    // warnings are handled (D07) and on a village's hits (E03). Times are
+    // unix milliseconds as stored; `deadline` a civil date.
+    imports::DatasetSpec warnings;
+    warnings.name = "warnings";
+    warnings.chinese = "预警记录";
+    warnings.key = {"id"};
+    warnings.region_column = "region_code";
+    warnings.columns = {
+        column("id", T::text),
+        column("rule_id", T::text),
+        column("category", T::text),
+        column("severity", T::enumeration, {"red", "yellow"}),
+        column("status", T::enumeration, {"new", "handling", "closed"}),
+        column("region_code", T::region),
+        column("routed_body", T::enumeration,
+               {"village", "department", "town_discipline", "county_discipline"}),
+        column("escalation_level", T::integer),
+        column("deadline", T::date),
+        column("verdict", T::enumeration,
+               {"confirmed", "rectified", "false_positive", "exception"}),
+        column("reopened_count", T::integer),
+        column("still_hit", T::boolean),
+        column("created_at", T::datetime),
+        column("closed_at", T::datetime),
+    };
+    for (auto& c : warnings.columns) {
+      c.required = c.name != "verdict" && c.name != "closed_at";
+    }
+    return std::vector<imports::DatasetSpec>{std::move(warnings)};
+  }();
+  return derived;
+}
+
+bool is_derived_dataset(std::string_view name) {
+  for (const auto& d : derived_datasets()) {
+    if (d.name == name) return true;
+  }
+  return false;
+}
+
+const imports::DatasetSpec* find_fact_dataset(std::string_view name) {
+  if (const imports::DatasetSpec* d = imports::find_dataset(name)) return d;
+  for (const auto& d : derived_datasets()) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
 // --- FactStore ---------------------------------------------------------------------------
 
 FactStore::FactStore() : impl_(std::make_unique<Impl>()) {}
@@ -308,13 +369,15 @@ FactStore& FactStore::operator=(FactStore&&) noexcept = default;
 
 FactStore FactStore::empty() {
   FactStore store;
-  for (const auto& spec : imports::datasets()) {
+  auto add = [&](const imports::DatasetSpec& spec) {
     FactTable table;
     table.spec_ = &spec;
     table.dictionary_ = store.dictionary_;
     table.columns_ = detail::fact_columns(spec);
     store.impl_->tables.push_back(std::move(table));
-  }
+  };
+  for (const auto& spec : imports::datasets()) add(spec);
+  for (const auto& spec : derived_datasets()) add(spec);
   return store;
 }
 

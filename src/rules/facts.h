@@ -21,6 +21,11 @@
 //   (bank_transactions, bids, payment_approvals, rent_due) the region of
 //   the parent record it references (account, project, payment, lease).
 //
+// Besides the import catalogue, the store holds the derived datasets
+// (derived_datasets()): read-only views of the platform's own tables that a
+// rule may read like any other, never imported. `warnings` is the warning
+// lifecycle (one row per case, from the warnings table).
+//
 // Indexes: index(dataset, column) builds a hash index (value -> rows, rows
 // ascending) on first use and keeps it; every rule joining on that column
 // shares it. upsert() keeps built indexes current. Missing values are not
@@ -65,6 +70,13 @@ enum class FactType : std::uint8_t { integer, decimal, money, boolean, date, dat
 
 // Interned text. Codes are dense, starting at 1; "" is never interned
 // (it is kNoCode, missing).
+// The derived datasets, and a catalogue or derived dataset by name
+// (nullptr when neither has it). imports::find_dataset() does not know the
+// derived ones, so they cannot be imported.
+const std::vector<imports::DatasetSpec>& derived_datasets();
+const imports::DatasetSpec* find_fact_dataset(std::string_view name);
+bool is_derived_dataset(std::string_view name);
+
 class Dictionary {
  public:
   Dictionary();

@@ -69,7 +69,10 @@ class TableLoader {
             std::vector<Code>& keys, std::size_t expected) {
     const imports::DatasetSpec& spec = table.spec();
     const auto places = detail::column_places(spec);
-    std::string select = "record_key";
+    // A derived dataset's table is the platform's own (warnings): keyed by
+    // its numeric id, without record_key and row_id.
+    const bool derived = is_derived_dataset(spec.name);
+    std::string select = derived ? "CAST(id AS TEXT)" : "record_key";
     std::vector<Step> steps;
     for (std::size_t c = 0; c < spec.columns.size(); ++c) {
       const imports::ColumnSpec& col = spec.columns[c];
@@ -84,7 +87,7 @@ class TableLoader {
           step.sealed = true;
         }
       } else {
-        select += ", " + quoted(col.name);
+        select += ", " + (derived && col.name == "id" ? "CAST(id AS TEXT)" : quoted(col.name));
         switch (columns[step.column].type) {
           case FactType::text:
             step.kind = Step::Kind::text;
@@ -112,8 +115,8 @@ class TableLoader {
     }
     keys.reserve(expected);
 
-    db::RowReader reader(conn,
-                         "SELECT " + select + " FROM " + quoted(spec.name) + " ORDER BY row_id");
+    db::RowReader reader(conn, "SELECT " + select + " FROM " + quoted(spec.name) + " ORDER BY " +
+                                   (derived ? "id" : "row_id"));
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     while (reader.next()) {
       // An event's record key is its id: the id column reuses the code.
@@ -219,7 +222,9 @@ class TableLoader {
 
 // An upper bound on a table's rows, to size its columns once.
 std::size_t row_bound(db::Connection& conn, const std::string& table) {
-  db::RowReader reader(conn, "SELECT MIN(row_id), MAX(row_id) FROM " + quoted(table));
+  const char* row_id = is_derived_dataset(table) ? "id" : "row_id";
+  db::RowReader reader(
+      conn, std::string("SELECT MIN(") + row_id + "), MAX(" + row_id + ") FROM " + quoted(table));
   if (!reader.next() || reader.is_null(0)) return 0;
   return static_cast<std::size_t>(reader.integer(1) - reader.integer(0) + 1);
 }

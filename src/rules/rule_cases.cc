@@ -30,20 +30,24 @@ std::vector<std::string> run_rule_tests(const RuleDef& rule,
     FactStore facts = FactStore::empty();
     bool loaded = true;
     for (const auto& [dataset, rows] : test.data) {
-      if (!imports::find_dataset(dataset)) {
+      if (!find_fact_dataset(dataset)) {
         fail("未知的数据集：" + dataset);
         loaded = false;
       }
     }
     // Parents before children (the catalogue's order), as an import must:
-    // a bid takes its region from its project.
-    for (const auto& catalogue_spec : imports::datasets()) {
+    // a bid takes its region from its project. Derived datasets (warnings)
+    // go through the same validation, though nothing imports them.
+    std::vector<const imports::DatasetSpec*> specs;
+    for (const auto& spec : imports::datasets()) specs.push_back(&spec);
+    for (const auto& spec : derived_datasets()) specs.push_back(&spec);
+    for (const imports::DatasetSpec* catalogue_spec : specs) {
       if (!loaded) break;
-      auto found = test.data.find(catalogue_spec.name);
+      auto found = test.data.find(catalogue_spec->name);
       if (found == test.data.end()) continue;
-      const imports::DatasetSpec* spec = &catalogue_spec;
+      const imports::DatasetSpec* spec = catalogue_spec;
       const auto& rows = found->second;
-      const std::string& dataset = catalogue_spec.name;
+      const std::string& dataset = catalogue_spec->name;
       for (std::size_t i = 0; i < rows.size() && loaded; ++i) {
         std::vector<std::string> header, cells;
         for (const auto& [col, value] : rows[i]) {
@@ -88,8 +92,8 @@ std::vector<std::string> run_rule_tests(const RuleDef& rule,
       // A case's parameters apply everywhere: as overrides at every county
       // its records are in.
       std::set<std::string> counties;
-      for (const auto& spec : imports::datasets()) {
-        const FactTable* t = facts.table(spec.name);
+      for (const imports::DatasetSpec* spec : specs) {
+        const FactTable* t = facts.table(spec->name);
         for (std::size_t r = 0; t && r < t->size(); ++r) {
           std::string_view region = facts.dictionary().text(t->region(r));
           if (region.size() == 12) counties.insert(std::string(region.substr(0, 6)) + "000000");
@@ -116,7 +120,7 @@ std::vector<std::string> run_rule_tests(const RuleDef& rule,
     auto expected_key = [&](const std::string& subject) -> std::string {
       auto colon = subject.find(':');
       std::string dataset = subject.substr(0, colon), id = subject.substr(colon + 1);
-      const imports::DatasetSpec* spec = imports::find_dataset(dataset);
+      const imports::DatasetSpec* spec = find_fact_dataset(dataset);
       if (!spec) return subject;
       std::vector<std::string> parts;
       std::size_t start = 0;

@@ -406,7 +406,7 @@ RuleDef read_rule(const YAML::Node& root, const Reader& r, const std::string& fi
   if (YAML::Node outlier = root["outlier"]; outlier) {
     if (rule.shape != Shape::window) r.fail(outlier, "outlier", "只有形态 window 使用此字段");
     if (!outlier.IsMap()) r.fail(outlier, "outlier", "应写作 {value: 表达式, side: high|low|both}");
-    r.only_known(outlier, "outlier", {"value", "side", "k"});
+    r.only_known(outlier, "outlier", {"value", "side", "k", "top"});
     rule.outlier = r.expr(outlier, "value", "outlier.value", true);
     rule.outlier_side = r.text(outlier, "side", "outlier.side", true);
     if (rule.outlier_side != "high" && rule.outlier_side != "low" && rule.outlier_side != "both") {
@@ -419,6 +419,21 @@ RuleDef read_rule(const YAML::Node& root, const Reader& r, const std::string& fi
         r.fail(k, "outlier.k", "应为数字");
       }
       if (!(rule.outlier_k > 0)) r.fail(k, "outlier.k", "应大于0");
+    }
+    if (YAML::Node top = outlier["top"]; top) {
+      if (!top.IsMap()) r.fail(top, "outlier.top", "应写作 {value: 表达式, quantile: 0.75}");
+      r.only_known(top, "outlier.top", {"value", "quantile"});
+      rule.outlier_top = r.expr(top, "value", "outlier.top.value", true);
+      if (YAML::Node q = top["quantile"]; q) {
+        try {
+          rule.outlier_top_quantile = q.as<double>();
+        } catch (const YAML::Exception&) {
+          r.fail(q, "outlier.top.quantile", "应为数字");
+        }
+        if (!(rule.outlier_top_quantile >= 0 && rule.outlier_top_quantile <= 1)) {
+          r.fail(q, "outlier.top.quantile", "应在0与1之间");
+        }
+      }
     }
   }
   rule.due = r.expr(root, "due", "due", false);

@@ -147,6 +147,11 @@ struct RuleDef {
   ExprText outlier;
   std::string outlier_side;  // "high", "low" or "both"
   double outlier_k = 1.5;
+  // outlier.top: only groups whose figure `outlier_top` is at or above its
+  // `outlier_top_quantile` over all groups are flagged (fences still over
+  // all groups).
+  ExprText outlier_top;
+  double outlier_top_quantile = 0.75;
   // deadline: `due` is a date; a case is yellow from `warn_before` days
   // before it and red once past it (by `red_after` days), unless `done`.
   ExprText due;
