@@ -1,4 +1,4 @@
-// mingjing rules test | run.
+// mingjing rules test | run | backtest.
 //
 // `rules test` runs every rule's embedded cases (rules/*.yaml, compiled in,
 // or --rules DIR) and prints one line per rule; exit 0 when all pass, 1
@@ -6,14 +6,24 @@
 //
 // `rules run` loads the facts from the database, evaluates the active rules
 // (or --only ID,ID) as of today (or --as-of DATE) and stores their hits as
-// warnings; shadow rules are evaluated and reported, never stored. Prints
+// warnings; shadow rules are evaluated and reported, never stored. The
+// rules are the registry's (rules/registry.h: the compiled-in pack synced
+// into the database, with the county's edited versions, statuses and
+// parameter overrides), or with --rules DIR the files as they are. Prints
 // the spec's summary: {"rules","records","warnings_new","warnings_open",
 // "eval_ms"} (../shared/spec/data-formats.md), plus load_ms and the rules
 // that could not judge some records.
+//
+// `rules backtest ID` runs one version of a rule (the newest stored, or
+// --version N, or --file YAML) over the stored data as of --to and prints
+// how many cases it finds in [--from, --to] against the version in force,
+// with a sample; it stores nothing.
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -22,6 +32,7 @@
 #include "core/workday_calendar.h"
 #include "privacy/privacy.h"
 #include "rules/engine.h"
+#include "rules/registry.h"
 #include "warnings/warnings.h"
 
 namespace mingjing::cli {
@@ -29,6 +40,16 @@ namespace {
 
 core::Result<std::vector<rules::RuleDef>> read_rules(const std::string& dir) {
   return dir.empty() ? rules::builtin_rules() : rules::load_rules(dir);
+}
+
+// The registry over the compiled-in pack, synced (shipped versions not seen
+// before are stored), and what it evaluates.
+core::Result<rules::EffectivePack> effective_pack(db::Database& db) {
+  auto shipped = rules::builtin_rules();
+  if (!shipped.ok()) return shipped.error();
+  rules::RuleRegistry registry(db, std::move(*shipped));
+  if (auto st = registry.sync(); !st.ok()) return st.error();
+  return registry.effective();
 }
 
 std::vector<std::string> split_ids(const std::string& text) {
@@ -39,6 +60,34 @@ std::vector<std::string> split_ids(const std::string& text) {
     if (!id.empty()) ids.push_back(id);
   }
   return ids;
+}
+
+nlohmann::ordered_json backtest_json(const rules::BacktestReport& r,
+                                     const rules::BacktestOptions& o) {
+  nlohmann::ordered_json sample = nlohmann::ordered_json::array();
+  for (const auto& hit : r.sample) {
+    nlohmann::ordered_json subjects = nlohmann::ordered_json::array();
+    for (const auto& s : hit.subjects) {
+      subjects.push_back({{"dataset", s.dataset}, {"record_key", s.record_key}});
+    }
+    sample.push_back({{"dedup_key", hit.dedup_key},
+                      {"severity", hit.severity},
+                      {"region_code", hit.region_code},
+                      {"explanation", hit.explanation},
+                      {"subjects", subjects}});
+  }
+  return {{"rule", r.rule_id},
+          {"version", r.version},
+          {"from", o.from.to_string()},
+          {"to", o.to.to_string()},
+          {"hits", r.hits},
+          {"hits_in_force", r.hits_in_force},
+          {"open_warnings", r.open_warnings},
+          {"evaluated", r.evaluated},
+          {"not_evaluated", r.not_evaluated},
+          {"eval_ms", r.eval_ms},
+          {"load_ms", r.load_ms},
+          {"sample", sample}};
 }
 
 long long elapsed_ms(std::chrono::steady_clock::time_point since) {
@@ -79,11 +128,6 @@ int run_rules_test(const RulesOptions& o) {
 }
 
 int run_rules_run(const RulesOptions& o) {
-  auto rules = read_rules(o.rules_dir);
-  if (!rules.ok()) {
-    std::cerr << "错误：" << rules.error().message << "\n";
-    return 2;
-  }
   core::Date as_of = core::SystemClock::instance().today();
   if (!o.as_of.empty()) {
     auto d = core::Date::parse(o.as_of);
@@ -93,9 +137,31 @@ int run_rules_run(const RulesOptions& o) {
     }
     as_of = *d;
   }
+  auto db = open_database(o.db_url);
+  if (!db) return 1;
+  // The pack as the county runs it (edited versions, statuses, overrides),
+  // or the files of --rules DIR as they are.
+  std::vector<rules::RuleDef> pack;
+  std::vector<rules::ParamOverride> overrides;
+  if (o.rules_dir.empty()) {
+    auto effective = effective_pack(*db);
+    if (!effective.ok()) {
+      std::cerr << "错误：" << effective.error().message << "\n";
+      return effective.error().code == core::errc::kInvalidArgument ? 2 : 1;
+    }
+    pack = std::move(effective->rules);
+    overrides = std::move(effective->overrides);
+  } else {
+    auto files = rules::load_rules(o.rules_dir);
+    if (!files.ok()) {
+      std::cerr << "错误：" << files.error().message << "\n";
+      return 2;
+    }
+    pack = std::move(*files);
+  }
   std::vector<std::string> ids;
   const std::vector<std::string> only = split_ids(o.only);
-  for (const auto& rule : *rules) {
+  for (const auto& rule : pack) {
     const bool wanted = only.empty() ? rule.status == rules::RuleStatus::active ||
                                            rule.status == rules::RuleStatus::shadow
                                      : std::find(only.begin(), only.end(), rule.id) != only.end();
@@ -106,8 +172,6 @@ int run_rules_run(const RulesOptions& o) {
     return 2;
   }
 
-  auto db = open_database(o.db_url);
-  if (!db) return 1;
   // With the key, ID numbers give birth dates (age rules); without it the
   // rules that need them report the records as not evaluated.
   const std::string key_file = o.key_file.empty() ? default_key_file(o.db_url) : o.key_file;
@@ -121,7 +185,8 @@ int run_rules_run(const RulesOptions& o) {
     return 1;
   }
   const long long load_ms = elapsed_ms(load_started);
-  auto engine = rules::Engine::compile(*rules, *facts, {}, core::WorkdayCalendar::builtin());
+  auto engine =
+      rules::Engine::compile(pack, *facts, std::move(overrides), core::WorkdayCalendar::builtin());
   if (!engine.ok()) {
     std::cerr << "错误：" << engine.error().message << "\n";
     return 2;
@@ -172,6 +237,57 @@ int run_rules_run(const RulesOptions& o) {
   (void)audit::append_now(*db,
                           {{0, "cli", "system", ""}, "rules.run", "rules", out.dump(), "", ""});
   std::cout << out.dump() << "\n";
+  return 0;
+}
+
+int run_rules_backtest(const RulesBacktestOptions& o) {
+  rules::BacktestOptions options;
+  options.rule_id = o.rule_id;
+  if (o.version > 0) options.version = o.version;
+  options.sample = o.sample;
+  options.to = core::SystemClock::instance().today();
+  for (auto [text, into, name] :
+       {std::tuple{&o.to, &options.to, "--to"}, std::tuple{&o.from, &options.from, "--from"}}) {
+    if (text->empty()) continue;
+    auto d = core::Date::parse(*text);
+    if (!d.ok()) {
+      std::cerr << "错误：" << name << " 日期格式不正确，应为YYYY-MM-DD\n";
+      return 2;
+    }
+    *into = *d;
+  }
+  // "The last year": the day after the same day a year before.
+  if (o.from.empty()) options.from = options.to.add_days(-365);
+  if (!o.yaml_file.empty()) {
+    std::ifstream in(o.yaml_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      std::cerr << "错误：无法读取规则文件：" << o.yaml_file << "\n";
+      return 2;
+    }
+    options.yaml = text.str();
+  }
+  auto db = open_database(o.db_url);
+  if (!db) return 1;
+  auto shipped = rules::builtin_rules();
+  if (!shipped.ok()) {
+    std::cerr << "错误：" << shipped.error().message << "\n";
+    return 2;
+  }
+  rules::RuleRegistry registry(*db, std::move(*shipped));
+  if (auto st = registry.sync(); !st.ok()) {
+    std::cerr << "错误：" << st.error().message << "\n";
+    return 1;
+  }
+  const std::string key_file = o.key_file.empty() ? default_key_file(o.db_url) : o.key_file;
+  auto vault = privacy::Vault::open(key_file, /*create_missing=*/false);
+  auto report = rules::backtest(*db, vault.ok() ? &*vault : nullptr, registry, options);
+  if (!report.ok()) {
+    std::cerr << "错误：" << report.error().message << "\n";
+    return report.error().code == core::errc::kInternal ? 1 : 2;
+  }
+  std::cout << backtest_json(*report, options).dump() << "\n";
   return 0;
 }
 

@@ -81,6 +81,15 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
         soci::use(import_a), soci::use(sealed);
   }
 
+  // An override of F01 in town A, for the DELETE row.
+  auto town_override = server.rule_registry().set_override(warnings::Actor::system("test"), "F01",
+                                                           "cash_limit", testing::kTownA, "900");
+  ASSERT_TRUE(town_override.ok()) << town_override.error().message;
+  const std::string f01 = [] {
+    std::ifstream in(testing::source_dir() + "/rules/F01.yaml");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+
   struct Actor {
     std::string column;
     std::optional<testing::HttpClient> client;
@@ -125,6 +134,8 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       replace_all(path, "{dataset}", "projects");
       replace_all(path, "{importA}", std::to_string(import_a));
       replace_all(path, "{token}", "nosuchtoken");
+      replace_all(path, "{rule}", "F01");
+      replace_all(path, "{ruleOverride}", std::to_string(town_override->id));
       nlohmann::json body;
       std::string raw;
       if (row.body == "new_user_townA" || row.body == "new_user_townB") {
@@ -148,6 +159,16 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
                   "id,program_code,department,recipient_id_number,village_code,amount,"
                   "paid_at\nS1,dibao,民政局,11010519491231002X,") +
               testing::kVillageA1 + ",300.00,2025-03-01 10:00\n";
+      } else if (row.body == "rule_draft") {
+        std::string lower = f01;
+        lower.replace(lower.find("default: 1000"), 13, "default: 500");
+        body = {{"yaml", lower}, {"note", "降低限额"}};
+      } else if (row.body == "rule_status_shadow") {
+        body = {{"status", "shadow"}, {"reason", "试运行"}};
+      } else if (row.body == "override_townA") {
+        body = {{"param", "cash_limit"}, {"region_code", testing::kTownA}, {"value", "800"}};
+      } else if (row.body == "backtest_small") {
+        body = {{"from", "2025-01-01"}, {"to", "2025-12-31"}, {"sample", 1}};
       } else if (row.body == "unknown_login") {
         body = {{"username", "no_such_user"}, {"password", testing::kTestPassword}};
       } else if (row.body == "reset_password") {
