@@ -256,8 +256,7 @@ int run_rules_backtest(const RulesBacktestOptions& o) {
     }
     *into = *d;
   }
-  // "The last year": the day after the same day a year before.
-  if (o.from.empty()) options.from = options.to.add_days(-365);
+  if (o.from.empty()) options.from = rules::year_up_to(options.to);
   if (!o.yaml_file.empty()) {
     std::ifstream in(o.yaml_file, std::ios::binary);
     std::stringstream text;

@@ -135,6 +135,8 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       replace_all(path, "{importA}", std::to_string(import_a));
       replace_all(path, "{token}", "nosuchtoken");
       replace_all(path, "{rule}", "F01");
+      replace_all(path, "{version1}", "1");  // shipped
+      replace_all(path, "{version2}", "2");  // the draft the rule_draft row saves
       replace_all(path, "{ruleOverride}", std::to_string(town_override->id));
       nlohmann::json body;
       std::string raw;

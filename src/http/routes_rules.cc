@@ -142,7 +142,7 @@ core::Result<rules::BacktestOptions> backtest_options(const std::string& rule_id
     if (!day.ok()) return core::Error::invalid(day.error().message, key);
     (std::string_view(key) == "to" ? o.to : o.from) = *day;
   }
-  if (str(body, "from").empty()) o.from = o.to.add_days(-365);
+  if (str(body, "from").empty()) o.from = rules::year_up_to(o.to);
   return o;
 }
 

@@ -260,7 +260,7 @@ TEST(DbHttpRules, ABacktestCountsADraftAgainstTheVersionInForce) {
   EXPECT_EQ(report["hits_in_force"], 1);
   EXPECT_EQ(report["from"], "2025-01-01");
   ASSERT_EQ(report["sample"].size(), 2u);
-  EXPECT_EQ(report["sample"][0]["dedup_key"], "ZC1");
+  EXPECT_EQ(report["sample"][0]["dedup_key"], "payments:ZC1");
   EXPECT_EQ(report["sample"][0]["region_name"], "江滨社区");
   EXPECT_EQ(report["sample"][0]["subjects"][0]["dataset"], "payments");
 

@@ -78,6 +78,12 @@ void add_datasets(const RuleDef& rule, std::set<std::string>& into) {
 
 }  // namespace
 
+core::Date year_up_to(core::Date to) {
+  const int year = to.year() - 1;
+  const int day = std::min(to.day(), core::Date::days_in_month(year, to.month()));
+  return core::Date::from_ymd(year, to.month(), day).add_days(1);
+}
+
 core::Result<BacktestReport> backtest(db::Database& db, const privacy::Vault* vault,
                                       const RuleRegistry& registry, const BacktestOptions& o) {
   if (o.to < o.from) return core::Error::invalid("开始日期不能晚于结束日期", "from");

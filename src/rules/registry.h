@@ -200,6 +200,10 @@ class RuleRegistry {
   mutable std::map<std::pair<std::string, int>, std::shared_ptr<const RuleDef>> cache_;
 };
 
+// "The last year" up to `to`: the day after the same day a year before
+// (2025-12-31 -> 2025-01-01; 2024-02-29 -> 2023-03-01).
+core::Date year_up_to(core::Date to);
+
 // Runs one version of a rule over everything stored, as of options.to, and
 // reports; writes nothing (no warnings, no audit entry). Loads its own fact
 // store (the vault gives birth dates from ID numbers; may be null).

@@ -467,8 +467,8 @@ TEST_F(DbRuleBacktest, ADraftWithALowerLimitFindsMoreAndWritesNothing) {
   EXPECT_EQ(report->open_warnings, 0);
   EXPECT_EQ(report->evaluated, 6u);
   ASSERT_EQ(report->sample.size(), 2u);
-  EXPECT_EQ(report->sample[0].dedup_key, "ZC1");
-  EXPECT_EQ(report->sample[1].dedup_key, "ZC2");
+  EXPECT_EQ(report->sample[0].dedup_key, "payments:ZC1");
+  EXPECT_EQ(report->sample[1].dedup_key, "payments:ZC2");
   EXPECT_EQ(report->sample[0].subjects[0].dataset, "payments");
   EXPECT_NE(report->sample[0].explanation.find("张三"), std::string::npos);
 
@@ -519,6 +519,14 @@ TEST_F(DbRuleBacktest, RefusesWhatItCannotRun) {
   o = year_2025();
   o.sample = -1;
   EXPECT_EQ(backtest(tdb.db(), &vault, registry, o).error().field, "sample");
+}
+
+TEST(BacktestPeriod, TheLastYearEndsOnItsDay) {
+  auto day = [](const char* text) { return *core::Date::parse(text); };
+  EXPECT_EQ(year_up_to(day("2025-12-31")), day("2025-01-01"));
+  EXPECT_EQ(year_up_to(day("2025-06-15")), day("2024-06-16"));
+  EXPECT_EQ(year_up_to(day("2024-02-29")), day("2023-03-01"));
+  EXPECT_EQ(year_up_to(day("2025-03-01")), day("2024-03-02"));
 }
 
 }  // namespace

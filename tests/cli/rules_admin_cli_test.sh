@@ -49,13 +49,13 @@ check "backtest exit 0" test $? -eq 0
 check "backtest of version 1" contains "$out" '"rule":"F01","version":1,'
 check "backtest counts the year" contains "$out" '"hits":2,"hits_in_force":2,"open_warnings":3,'
 check "backtest times" contains "$out" '"load_ms":'
-check "backtest sample" contains "$out" '"sample":[{"dedup_key":"ZC3","severity":"yellow","region_code":"330782001001"'
+check "backtest sample" contains "$out" '"sample":[{"dedup_key":"payments:ZC3","severity":"yellow","region_code":"330782001001"'
 
 # An unsaved file with a lower limit, over everything stored.
 sed -e 's/default: 1000/default: 500/' "$src/rules/F01.yaml" >"$work/F01.yaml"
 out=$("$bin" rules backtest F01 --db "$db" --key "$key" --file "$work/F01.yaml" --from 2020-01-01 --to 2025-12-31 --sample 1)
 check "file backtest" contains "$out" '"version":0,"from":"2020-01-01","to":"2025-12-31","hits":5,"hits_in_force":3,'
-check "sample of one" contains "$out" '"sample":[{"dedup_key":"ZC1",'
+check "sample of one" contains "$out" '"sample":[{"dedup_key":"payments:ZC1",'
 check "sample of one only" test "$(grep -o dedup_key <<<"$out" | wc -l)" -eq 1
 check "backtests wrote no warning" test "$(sql "SELECT COUNT(*) FROM warnings")" -eq "$warnings_before"
 check "backtests wrote no audit entry" test "$(sql "SELECT COUNT(*) FROM audit_log")" -eq "$audit_before"
@@ -78,7 +78,7 @@ check "broken file names line and field" contains "$out" "F01.yaml:4:1：字段 
 sql "INSERT INTO rule_overrides (rule_id, param, region_code, value, set_by_name, set_at) VALUES ('F01', 'cash_limit', '330782001001', '700', 'test', 0)" >/dev/null
 out=$("$bin" rules run --db "$db" --key "$key" --as-of 2025-12-31 --only F01)
 check "override applied" contains "$out" '"warnings_new":1,'
-check "override recorded" test "$(sql "SELECT COUNT(*) FROM warnings WHERE rule_id = 'F01' AND dedup_key = 'ZC2' AND params LIKE '%330782001001%'")" -eq 1
+check "override recorded" test "$(sql "SELECT COUNT(*) FROM warnings WHERE rule_id = 'F01' AND dedup_key = 'payments:ZC2' AND params LIKE '%330782001001%'")" -eq 1
 # ... and a paused rule does not run.
 sql "UPDATE rule_versions SET status = 'paused' WHERE rule_id = 'F01'" >/dev/null
 out=$("$bin" rules run --db "$db" --key "$key" --as-of 2025-12-31)
