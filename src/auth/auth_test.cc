@@ -132,6 +132,13 @@ TEST(Roles, CatalogueLevelsAndPermissions) {
   }
 }
 
+TEST(Roles, WhoReadsWarningsReadsTheRulesAndOnlyTheCountyCommissionChangesThem) {
+  for (const RoleDef& r : role_catalogue()) {
+    EXPECT_EQ(role_has(r.code, perm::kRuleList), role_has(r.code, perm::kWarningList)) << r.code;
+    EXPECT_EQ(role_has(r.code, perm::kRuleEdit), r.code == "county_discipline") << r.code;
+  }
+}
+
 TEST(Roles, PrincipalUsesTheActiveRoleOnly) {
   Principal p;
   p.user_id = 7;

@@ -27,6 +27,12 @@ inline constexpr std::string_view kRecordImport = "data:record:import";
 // (warnings/warnings.h says which).
 inline constexpr std::string_view kWarningList = "warning:warning:list";
 inline constexpr std::string_view kWarningHandle = "warning:warning:handle";
+// Rule administration (rules/registry.h): read the rules, their versions
+// and parameter overrides (everyone who reads warnings); save drafts,
+// change statuses, set overrides and backtest (the county discipline
+// commission).
+inline constexpr std::string_view kRuleList = "rule:rule:list";
+inline constexpr std::string_view kRuleEdit = "rule:rule:edit";
 }  // namespace perm
 
 struct RoleDef {

@@ -74,6 +74,20 @@ struct RulesOptions {
 int run_rules_test(const RulesOptions& o);
 int run_rules_run(const RulesOptions& o);
 
+struct RulesBacktestOptions {
+  std::string db_url;
+  std::string rule_id;
+  int version = 0;        // 0: the newest stored version
+  std::string yaml_file;  // instead of a stored version: this file
+  std::string from;       // YYYY-MM-DD; empty: a year before `to`
+  std::string to;         // YYYY-MM-DD; empty: today
+  int sample = 20;
+  std::string key_file;  // empty: default_key_file(db_url)
+};
+// Prints the backtest report as JSON; writes nothing but what sync()
+// stores on a database that has not seen this build's rules yet.
+int run_rules_backtest(const RulesBacktestOptions& o);
+
 // The personal-data key file when none is given: next to an SQLite
 // database ("x.db" → "x.key"), else ./mingjing.key. MINGJING_KEY overrides
 // any file (privacy/privacy.h).

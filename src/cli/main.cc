@@ -92,9 +92,28 @@ int main(int argc, char** argv) {
   rules_run->add_option("--as-of", rules_run_opts.as_of,
                         "Evaluation date YYYY-MM-DD (default: today)");
   rules_run->add_option("--rules", rules_run_opts.rules_dir,
-                        "Read rule files from this folder (default: the pack compiled in)");
+                        "Read rule files from this folder (default: the county's pack in the "
+                        "database: shipped versions, edited ones and parameter overrides)");
   rules_run->add_option("--key", rules_run_opts.key_file,
                         "Personal-data key file (default: next to the SQLite database)");
+
+  RulesBacktestOptions backtest_opts;
+  backtest_opts.db_url = db_url;
+  auto* rules_backtest = rules_cmd->add_subcommand(
+      "backtest", "Count what one version of a rule would have raised; stores nothing");
+  rules_backtest->add_option("ID", backtest_opts.rule_id, "Rule id, e.g. F01")->required();
+  rules_backtest->add_option("--version", backtest_opts.version,
+                             "Stored version (default: the newest, typically a draft)");
+  rules_backtest->add_option("--file", backtest_opts.yaml_file,
+                             "Try this rule file instead of a stored version");
+  rules_backtest->add_option("--from", backtest_opts.from,
+                             "Cases from this day YYYY-MM-DD (default: a year before --to)");
+  rules_backtest->add_option("--to", backtest_opts.to,
+                             "Evaluate as of this day YYYY-MM-DD (default: today)");
+  rules_backtest->add_option("--sample", backtest_opts.sample, "Hits to print (default 20)");
+  rules_backtest->add_option("--db", backtest_opts.db_url, "Database URL");
+  rules_backtest->add_option("--key", backtest_opts.key_file,
+                             "Personal-data key file (default: next to the SQLite database)");
 
   auto* warnings_cmd = app.add_subcommand("warnings", "Warnings");
   warnings_cmd->require_subcommand(1);
@@ -140,6 +159,7 @@ int main(int argc, char** argv) {
     if (*warnings_export) return run_warnings_export(wexp);
     if (*rules_test) return run_rules_test(rules_test_opts);
     if (*rules_run) return run_rules_run(rules_run_opts);
+    if (*rules_backtest) return run_rules_backtest(backtest_opts);
     if (*migrate_cmd) return open_database(migrate_db) ? 0 : 1;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -10,6 +10,7 @@
 #include "http/server.h"
 #include "privacy/privacy.h"
 #include "regions/regions.h"
+#include "rules/registry.h"
 #include "warnings/warnings.h"
 
 namespace mingjing::cli {
@@ -27,7 +28,19 @@ int run_serve(const ServeOptions& o) {
   }
   warnings::WarningStore warning_store(*db, core::WorkdayCalendar::builtin(),
                                        core::SystemClock::instance());
-  http::Services services{*db, regions, auth, users, &*vault, &warning_store};
+  // The rule pack as the county runs it: this build's shipped versions
+  // stored first, so the administration pages and the engine agree.
+  auto shipped = rules::builtin_rules();
+  if (!shipped.ok()) {
+    std::cerr << "错误：" << shipped.error().message << "\n";
+    return 1;
+  }
+  rules::RuleRegistry rule_registry(*db, std::move(*shipped));
+  if (auto st = rule_registry.sync(); !st.ok()) {
+    std::cerr << "错误：" << st.error().message << "\n";
+    return 1;
+  }
+  http::Services services{*db, regions, auth, users, &*vault, &warning_store, &rule_registry};
   http::AppSettings app_settings{o.static_dir.empty() ? default_static_dir() : o.static_dir,
                                  o.secure_cookies, default_openapi_path()};
   http::App app(services, app_settings);

@@ -105,6 +105,14 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
   };
   const long long warning_a = raise("SB-A", testing::kVillageA1);
   const long long warning_b = raise("SB-B", testing::kVillageB1);
+  // An override of F01 in town A, for the DELETE row.
+  auto town_override = server.rule_registry().set_override(warnings::Actor::system("test"), "F01",
+                                                           "cash_limit", testing::kTownA, "900");
+  ASSERT_TRUE(town_override.ok()) << town_override.error().message;
+  const std::string f01 = [] {
+    std::ifstream in(testing::source_dir() + "/rules/F01.yaml");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
 
   struct Actor {
     std::string column;
@@ -152,6 +160,10 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
       replace_all(path, "{token}", "nosuchtoken");
       replace_all(path, "{warningA}", std::to_string(warning_a));
       replace_all(path, "{warningB}", std::to_string(warning_b));
+      replace_all(path, "{rule}", "F01");
+      replace_all(path, "{version1}", "1");  // shipped
+      replace_all(path, "{version2}", "2");  // the draft the rule_draft row saves
+      replace_all(path, "{ruleOverride}", std::to_string(town_override->id));
       nlohmann::json body;
       std::string raw;
       if (row.body == "new_user_townA" || row.body == "new_user_townB") {
@@ -183,6 +195,16 @@ TEST(DbHttpAccess, EveryEndpointAndEveryRoleMatchesTheMatrix) {
         body = {{"reason", "复核"}};
       } else if (row.body == "bad_assignee") {
         body = {{"user_id", 999999}};
+      } else if (row.body == "rule_draft") {
+        std::string lower = f01;
+        lower.replace(lower.find("default: 1000"), 13, "default: 500");
+        body = {{"yaml", lower}, {"note", "降低限额"}};
+      } else if (row.body == "rule_status_shadow") {
+        body = {{"status", "shadow"}, {"reason", "试运行"}};
+      } else if (row.body == "override_townA") {
+        body = {{"param", "cash_limit"}, {"region_code", testing::kTownA}, {"value", "800"}};
+      } else if (row.body == "backtest_small") {
+        body = {{"from", "2025-01-01"}, {"to", "2025-12-31"}, {"sample", 1}};
       } else if (row.body == "unknown_login") {
         body = {{"username", "no_such_user"}, {"password", testing::kTestPassword}};
       } else if (row.body == "reset_password") {

@@ -77,6 +77,7 @@ App::App(Services services, AppSettings settings)
   add_record_routes(router_, services_);
   add_import_routes(router_, services_);
   add_warning_routes(router_, services_);
+  add_rule_routes(router_, services_);
   std::vector<std::string> labels;
   for (const Route& r : router_.routes()) labels.push_back(r.method + " " + r.pattern);
   metrics_ = std::make_unique<Metrics>(std::move(labels));

@@ -97,6 +97,7 @@ void add_audit_routes(Router& r, Services& s);
 void add_record_routes(Router& r, Services& s);
 void add_import_routes(Router& r, Services& s);
 void add_warning_routes(Router& r, Services& s);
+void add_rule_routes(Router& r, Services& s);
 
 // What of a dataset the caller's active role may read or load: a region
 // subtree (the role's, or a region inside it named by `region`, empty for

@@ -4,6 +4,8 @@
 // timeline and what the caller may do; the handling actions; per-rule
 // precision. warnings::WarningStore checks permission and scope on every
 // call; this file maps JSON to its calls and back.
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -11,6 +13,7 @@
 #include "http/app.h"
 #include "http/json_writer.h"
 #include "imports/record_query.h"
+#include "rules/registry.h"
 #include "rules/rule_def.h"
 #include "warnings/warnings.h"
 
@@ -111,8 +114,29 @@ const std::unordered_map<std::string, RuleText>& shipped_rule_texts() {
   return texts;
 }
 
-const std::unordered_map<std::string, RuleText>& rule_texts(Services&) {
-  return shipped_rule_texts();
+using RuleTexts = std::unordered_map<std::string, RuleText>;
+
+// The texts of the versions in force (administrators may have edited a
+// title or a parameter's name), rebuilt when the registry's generation moves.
+std::shared_ptr<const RuleTexts> rule_texts(Services& s) {
+  static const auto shipped = std::make_shared<const RuleTexts>(shipped_rule_texts());
+  if (!s.rule_registry) return shipped;
+  auto generation = s.rule_registry->generation();
+  if (!generation.ok()) return shipped;
+  static std::mutex mutex;
+  static const rules::RuleRegistry* cached_for = nullptr;
+  static long long cached_generation = -1;
+  static std::shared_ptr<const RuleTexts> cached;
+  std::lock_guard lock(mutex);
+  if (cached && cached_for == s.rule_registry && cached_generation == *generation) return cached;
+  auto pack = s.rule_registry->effective();
+  if (!pack.ok()) return shipped;
+  auto texts = std::make_shared<RuleTexts>(shipped_rule_texts());
+  for (const auto& r : pack->rules) (*texts)[r.id] = rule_text(r);
+  cached = std::move(texts);
+  cached_for = s.rule_registry;
+  cached_generation = pack->generation;
+  return cached;
 }
 
 std::string category_chinese(const std::string& name) {
@@ -341,7 +365,8 @@ Response detail_response(Services& s, const auth::Principal& who, long long id) 
   auto detail = s.warnings->get(actor_of(who), id);
   if (!detail.ok()) return Response::error(detail.error());
   const core::Date today = core::SystemClock::instance().today();
-  const auto& texts = rule_texts(s);
+  const auto texts_ptr = rule_texts(s);
+  const RuleTexts& texts = *texts_ptr;
   nlohmann::json out = warning_json(s, detail->warning, today, texts);
   auto text = texts.find(detail->warning.rule_id);
   out["rule_basis"] = text != texts.end() ? text->second.basis : "";
@@ -405,7 +430,8 @@ void add_warning_routes(Router& r, Services& s) {
            auto page = s.warnings->list(actor_of(*c.principal), *filter);
            if (!page.ok()) return Response::error(page.error());
            const core::Date today = core::SystemClock::instance().today();
-           const auto& texts = rule_texts(s);
+           const auto texts_ptr = rule_texts(s);
+           const RuleTexts& texts = *texts_ptr;
            nlohmann::json items = nlohmann::json::array();
            for (const auto& w : page->items) items.push_back(warning_json(s, w, today, texts));
            return Response::json(200, {{"total", page->total}, {"items", items}});
@@ -444,7 +470,8 @@ void add_warning_routes(Router& r, Services& s) {
              return Response::error(core::Error::invalid("规则编号不正确", "rule"));
            auto rows = s.warnings->precision(actor_of(*c.principal), rule);
            if (!rows.ok()) return Response::error(rows.error());
-           const auto& texts = rule_texts(s);
+           const auto texts_ptr = rule_texts(s);
+           const RuleTexts& texts = *texts_ptr;
            nlohmann::json items = nlohmann::json::array();
            for (const auto& p : *rows) {
              auto text = texts.find(p.rule_id);

@@ -41,7 +41,9 @@
 // Thread-safety: safe to share; writes are serialised by the database.
 #pragma once
 
-#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -137,7 +139,7 @@ class RuleRegistry {
   // Stores shipped versions not seen before (see above). Idempotent; run
   // at start-up by serve and rules run/backtest. One audit entry when it
   // stored anything.
-  core::Result<void> sync();
+  core::Status sync();
 
   core::Result<EffectivePack> effective() const;
   // Bumped by every change through this object or seen in the database
@@ -146,6 +148,7 @@ class RuleRegistry {
 
   // Reads (who: rule:rule:list).
   core::Result<std::vector<RuleVersionInfo>> in_force(const warnings::Actor& who) const;
+  // Newest first; an empty rule_id: every version of every rule, by id.
   core::Result<std::vector<RuleVersionInfo>> versions(const warnings::Actor& who,
                                                       const std::string& rule_id) const;
   core::Result<RuleVersionInfo> version(const warnings::Actor& who, const std::string& rule_id,
@@ -170,12 +173,36 @@ class RuleRegistry {
                                             const std::string& param,
                                             const std::string& region_code,
                                             const std::string& value);
-  core::Result<void> remove_override(const warnings::Actor& who, long long override_id);
+  core::Status remove_override(const warnings::Actor& who, long long override_id);
+
+  // A version as read (cached: a stored version never changes), with its
+  // stored status and number; invalid_argument if the text no longer reads.
+  core::Result<RuleDef> definition(const RuleVersionInfo& v) const;
+
+  // The program's own reads (backtests, the live engine), without
+  // permission checks. A stored version parsed, with its stored status
+  // (default: the newest version); not_found for an unknown rule or version.
+  core::Result<RuleDef> stored_rule(const std::string& rule_id,
+                                    std::optional<int> version = std::nullopt) const;
+  // The version in force, or nullopt when the rule has none.
+  core::Result<std::optional<RuleDef>> rule_in_force(const std::string& rule_id) const;
+  // The stored overrides of rule.id typed by `rule`'s parameters; those it
+  // lacks, or whose value does not fit its type, are left out.
+  core::Result<std::vector<ParamOverride>> overrides_for(const RuleDef& rule) const;
 
  private:
+  // A stored version parsed once: (id, version) always names the same text.
+  core::Result<std::shared_ptr<const RuleDef>> parsed(const RuleVersionInfo& v) const;
+
   db::Database& db_;
   std::vector<RuleDef> shipped_;
+  mutable std::mutex cache_mutex_;
+  mutable std::map<std::pair<std::string, int>, std::shared_ptr<const RuleDef>> cache_;
 };
+
+// "The last year" up to `to`: the day after the same day a year before
+// (2025-12-31 -> 2025-01-01; 2024-02-29 -> 2023-03-01).
+core::Date year_up_to(core::Date to);
 
 // Runs one version of a rule over everything stored, as of options.to, and
 // reports; writes nothing (no warnings, no audit entry). Loads its own fact

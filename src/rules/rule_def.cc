@@ -521,6 +521,38 @@ const Category* category_of_rule(std::string_view rule_id) {
   return nullptr;
 }
 
+namespace {
+
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Money as a county writes it in yuan: "100000", "100,000.00", "5万",
+// "1.5万元". In fen; nullopt when it is none of these.
+std::optional<std::int64_t> parse_money_text(std::string text) {
+  if (ends_with(text, "元")) text = std::string(core::trim(text.substr(0, text.size() - 3)));
+  if (!ends_with(text, "万")) {
+    auto m = core::Money::parse_yuan(text);
+    return m.ok() ? std::optional<std::int64_t>(m->fen()) : std::nullopt;
+  }
+  // Ten thousands: up to six decimals still name whole fen.
+  std::string number(core::trim(text.substr(0, text.size() - 3)));
+  std::size_t dot = number.find('.');
+  std::string whole = number.substr(0, dot);
+  std::string fraction = dot == std::string::npos ? "" : number.substr(dot + 1);
+  auto digits = [](const std::string& d) {
+    return d.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (whole.empty() || whole.size() > 9 || !digits(whole) || fraction.size() > 6 ||
+      !digits(fraction) || (dot != std::string::npos && fraction.empty())) {
+    return std::nullopt;
+  }
+  fraction.resize(6, '0');
+  return std::stoll(whole) * 1000000 + std::stoll(fraction);
+}
+
+}  // namespace
+
 core::Result<ParamSetting> parse_param_value(ParamType type, std::string_view raw) {
   ParamSetting v;
   v.type = type;
@@ -542,9 +574,9 @@ core::Result<ParamSetting> parse_param_value(ParamType type, std::string_view ra
       return v;
     }
     case ParamType::money: {
-      auto m = core::Money::parse_yuan(text);
-      if (!m.ok()) return bad("金额格式不正确（以元为单位）");
-      v.integer = m->fen();
+      auto fen = parse_money_text(text);
+      if (!fen) return bad("金额格式不正确（以元为单位，如 50000、5万元）");
+      v.integer = *fen;
       return v;
     }
     case ParamType::ratio:

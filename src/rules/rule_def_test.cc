@@ -308,6 +308,15 @@ TEST(ParamValues, ReadAsACountyWritesThem) {
   EXPECT_EQ(parse_param_value(ParamType::money, "100,000")->integer, 10000000);
   EXPECT_EQ(parse_param_value(ParamType::money, "0.5")->integer, 50);
   EXPECT_FALSE(parse_param_value(ParamType::money, "ten").ok());
+  // Ten thousands and a trailing 元, as thresholds are usually written.
+  EXPECT_EQ(parse_param_value(ParamType::money, "5万元")->integer, 5000000);
+  EXPECT_EQ(parse_param_value(ParamType::money, "1.5万")->integer, 1500000);
+  EXPECT_EQ(parse_param_value(ParamType::money, "0.000001万")->integer, 1);
+  EXPECT_EQ(parse_param_value(ParamType::money, "800元")->integer, 80000);
+  EXPECT_FALSE(parse_param_value(ParamType::money, "万元").ok());
+  EXPECT_FALSE(parse_param_value(ParamType::money, "1.万").ok());
+  EXPECT_FALSE(parse_param_value(ParamType::money, "0.0000001万").ok());
+  EXPECT_FALSE(parse_param_value(ParamType::money, "-5万").ok());
   EXPECT_DOUBLE_EQ(parse_param_value(ParamType::ratio, "95%")->decimal, 0.95);
   EXPECT_DOUBLE_EQ(parse_param_value(ParamType::ratio, "0.98")->decimal, 0.98);
   EXPECT_FALSE(parse_param_value(ParamType::ratio, "-1").ok());

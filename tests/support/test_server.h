@@ -15,6 +15,7 @@
 #include "http/app.h"
 #include "http/server.h"
 #include "regions/regions.h"
+#include "rules/registry.h"
 #include "support/http_client.h"
 #include "support/region_fixture.h"
 #include "support/test_db.h"
@@ -32,8 +33,11 @@ class TestServer {
         users_(db_.db(), regions_, settings.password_cost) {
     auto imported = regions_.import_csv(kSmallRegionTreeCsv, {});
     if (!imported.ok() || imported->rejected) throw std::runtime_error("test regions");
+    if (auto st = rule_registry_.sync(); !st.ok()) {
+      throw std::runtime_error("rule registry: " + st.error().message);
+    }
     services_ = std::make_unique<http::Services>(
-        http::Services{db_.db(), regions_, auth_, users_, &vault_, &warnings_});
+        http::Services{db_.db(), regions_, auth_, users_, &vault_, &warnings_, &rule_registry_});
     app_ = std::make_unique<http::App>(
         *services_, http::AppSettings{"", false, source_dir() + "/docs/openapi.json"});
     port_ = free_port();
@@ -91,6 +95,17 @@ class TestServer {
   const privacy::Vault& vault() const { return vault_; }
   http::App& app() { return *app_; }
   warnings::WarningStore& warnings() { return warnings_; }
+  rules::RuleRegistry& rule_registry() { return rule_registry_; }
+
+  // The compiled-in rule pack, parsed once per test program.
+  static const std::vector<rules::RuleDef>& shipped_rules() {
+    static const std::vector<rules::RuleDef> pack = [] {
+      auto rules = rules::builtin_rules();
+      if (!rules.ok()) throw std::runtime_error("rule pack: " + rules.error().message);
+      return std::move(*rules);
+    }();
+    return pack;
+  }
 
  private:
   TestDb db_;
@@ -100,6 +115,7 @@ class TestServer {
   privacy::Vault vault_ = privacy::Vault::from_key({7});
   warnings::WarningStore warnings_{db_.db(), core::WorkdayCalendar::builtin(),
                                    core::SystemClock::instance()};
+  rules::RuleRegistry rule_registry_{db_.db(), shipped_rules()};
   std::unique_ptr<http::Services> services_;
   std::unique_ptr<http::App> app_;
   int port_ = 0;
