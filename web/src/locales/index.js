@@ -9,8 +9,9 @@ import audit from './zh-CN/audit.json'
 import dashboard from './zh-CN/dashboard.json'
 import data from './zh-CN/data.json'
 import warnings from './zh-CN/warnings.json'
+import rules from './zh-CN/rules.json'
 
-const messages = { common, auth, system, region, audit, dashboard, data, warnings }
+const messages = { common, auth, system, region, audit, dashboard, data, warnings, rules }
 
 function lookup(node, parts) {
   if (parts.length === 0) return node

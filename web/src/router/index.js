@@ -58,6 +58,18 @@ export const routes = [
         meta: { title: 'warnings.detail.title', perm: 'warning:warning:list', menu: 'warnings' },
       },
       {
+        path: 'rules',
+        name: 'rules',
+        component: () => import('@/views/rules/index.vue'),
+        meta: { title: 'common.menu.rules', perm: 'rule:rule:list', menu: 'rules' },
+      },
+      {
+        path: 'rules/:id([A-Z]\\d{2})',
+        name: 'rule-detail',
+        component: () => import('@/views/rules/detail.vue'),
+        meta: { title: 'common.menu.rules', perm: 'rule:rule:list', menu: 'rules' },
+      },
+      {
         path: 'system/users',
         name: 'system-users',
         component: () => import('@/views/system/user/index.vue'),
