@@ -10,6 +10,8 @@
 #include "http/server.h"
 #include "privacy/privacy.h"
 #include "regions/regions.h"
+#include "rules/live.h"
+#include "rules/rule_def.h"
 #include "warnings/warnings.h"
 
 namespace mingjing::cli {
@@ -28,6 +30,24 @@ int run_serve(const ServeOptions& o) {
   warnings::WarningStore warning_store(*db, core::WorkdayCalendar::builtin(),
                                        core::SystemClock::instance());
   http::Services services{*db, regions, auth, users, &*vault, &warning_store};
+  // The live warning engine. Its rule pack comes from `pack`: the rules
+  // shipped in the binary here; with the rule registry, its effective()
+  // (rules and overrides in force, and the generation) and generation() for
+  // LiveOptions::generation, so edits take effect without a restart.
+  rules::LiveOptions live_options;
+  live_options.pack = []() -> core::Result<rules::LivePack> {
+    auto shipped = rules::builtin_rules();
+    if (!shipped.ok()) return shipped.error();
+    return rules::LivePack{std::move(*shipped), {}, 0};
+  };
+  std::unique_ptr<rules::LiveRules> live;
+  if (o.live_rules) {
+    live = std::make_unique<rules::LiveRules>(
+        *db, &*vault, warning_store, core::SystemClock::instance(),
+        core::WorkdayCalendar::builtin(), std::move(live_options));
+    services.live_rules = live.get();
+    live->start();  // loads in the background; the server answers meanwhile
+  }
   http::AppSettings app_settings{o.static_dir.empty() ? default_static_dir() : o.static_dir,
                                  o.secure_cookies, default_openapi_path()};
   http::App app(services, app_settings);
@@ -42,6 +62,7 @@ int run_serve(const ServeOptions& o) {
     std::cerr << "错误：" << st.error().message << "\n";
     return 1;
   }
+  if (live) live->stop();
   spdlog::info("stopped");
   return 0;
 }

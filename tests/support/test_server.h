@@ -15,6 +15,7 @@
 #include "http/app.h"
 #include "http/server.h"
 #include "regions/regions.h"
+#include "rules/live.h"
 #include "support/http_client.h"
 #include "support/region_fixture.h"
 #include "support/test_db.h"
@@ -26,7 +27,9 @@ inline constexpr const char* kTestPassword = "Test@Pass2026";
 
 class TestServer {
  public:
-  explicit TestServer(auth::Settings settings = fast_settings())
+  // `live_rules`: with the live warning engine (the shipped rule pack),
+  // started in the background as `mingjing serve` starts it.
+  explicit TestServer(auth::Settings settings = fast_settings(), bool live_rules = false)
       : regions_(db_.db()),
         auth_(db_.db(), regions_, settings),
         users_(db_.db(), regions_, settings.password_cost) {
@@ -34,6 +37,19 @@ class TestServer {
     if (!imported.ok() || imported->rejected) throw std::runtime_error("test regions");
     services_ = std::make_unique<http::Services>(
         http::Services{db_.db(), regions_, auth_, users_, &vault_, &warnings_});
+    if (live_rules) {
+      rules::LiveOptions options;
+      options.pack = []() -> core::Result<rules::LivePack> {
+        auto shipped = rules::builtin_rules();
+        if (!shipped.ok()) return shipped.error();
+        return rules::LivePack{std::move(*shipped), {}, 0};
+      };
+      live_ = std::make_unique<rules::LiveRules>(db_.db(), &vault_, warnings_,
+                                                 core::SystemClock::instance(),
+                                                 core::WorkdayCalendar::builtin(), options);
+      services_->live_rules = live_.get();
+      live_->start();
+    }
     app_ = std::make_unique<http::App>(
         *services_, http::AppSettings{"", false, source_dir() + "/docs/openapi.json"});
     port_ = free_port();
@@ -91,6 +107,7 @@ class TestServer {
   const privacy::Vault& vault() const { return vault_; }
   http::App& app() { return *app_; }
   warnings::WarningStore& warnings() { return warnings_; }
+  rules::LiveRules* live_rules() { return live_.get(); }
 
  private:
   TestDb db_;
@@ -100,6 +117,7 @@ class TestServer {
   privacy::Vault vault_ = privacy::Vault::from_key({7});
   warnings::WarningStore warnings_{db_.db(), core::WorkdayCalendar::builtin(),
                                    core::SystemClock::instance()};
+  std::unique_ptr<rules::LiveRules> live_;
   std::unique_ptr<http::Services> services_;
   std::unique_ptr<http::App> app_;
   int port_ = 0;
