@@ -413,8 +413,6 @@ void add_import_routes(Router& r, Services& s) {
          imports::Importer importer(s.db, *s.vault);
          auto summary = importer.run(*d, *table->source, options);
          if (!summary.ok()) return Response::error(summary.error());
-         // The live engine re-evaluates what was written (asynchronously).
-         if (s.live_rules) s.live_rules->records_changed(d->name, std::move(summary->record_keys));
 
          // The run's region and its rejected rows (sealed), with the audit
          // entry, in one transaction.
@@ -450,6 +448,8 @@ void add_import_routes(Router& r, Services& s) {
                                 "", sha});
            tx.commit();
          }
+         // The live engine re-evaluates what was written (asynchronously).
+         if (s.live_rules) s.live_rules->records_changed(d->name, std::move(summary->record_keys));
          JsonWriter w;
          w.begin_object().field("import_id", summary->import_id).field("dataset", d->name);
          w.field("dataset_chinese", d->chinese);
