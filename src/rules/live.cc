@@ -530,9 +530,12 @@ struct LiveRules::Impl {
         if (refresh || clock.today() != failed_on) initial(/*escalate=*/false);
       } else {
         if (!refresh && options.generation) {
+          // A generation other than the pack's in use: refresh, once per
+          // generation seen (should a source never give it, no loop).
           auto g = options.generation();
-          if (g.ok()) {
-            if (seen_generation && *g != *seen_generation) refresh = true;
+          const long long in_use = pack_generation();
+          if (g.ok() && *g != in_use && (!seen_generation || *g != *seen_generation)) {
+            refresh = true;
             seen_generation = *g;
           }
         }
@@ -565,6 +568,11 @@ struct LiveRules::Impl {
       fail("每日运行失败：" + st.error().message);
       batch_date = clock.today();
     }
+  }
+
+  long long pack_generation() const {
+    std::lock_guard lock(mutex);
+    return status.generation;
   }
 
   LiveState status_state() const {

@@ -9,9 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -242,6 +244,54 @@ TEST_F(DbLiveRules, LoadingThatFailsSaysSoAndTheServerKeepsGoing) {
   live.records_changed("payments", {"ZC2025-0001"});  // queued, harmless
   live.stop();
   EXPECT_EQ(live.status().state, LiveState::stopped);
+}
+
+TEST_F(DbLiveRules, ANewGenerationOfThePackIsRunWhole) {
+  County county;
+  // A registry stand-in: the shipped rules, overrides that change, and a
+  // generation that moves with them.
+  std::mutex mutex;
+  std::vector<ParamOverride> overrides;
+  std::atomic<long long> generation{1};
+  LiveOptions options = shipped_pack();
+  options.pack = [&]() -> core::Result<LivePack> {
+    auto rules = builtin_rules();
+    if (!rules.ok()) return rules.error();
+    std::lock_guard lock(mutex);
+    return LivePack{std::move(*rules), overrides, generation.load()};
+  };
+  options.generation = [&]() -> core::Result<long long> { return generation.load(); };
+  LiveRules live(county.tdb.db(), &county.vault, county.store, county.clock,
+                 core::WorkdayCalendar::builtin(), std::move(options));
+  live.start();
+  ASSERT_TRUE(live.wait_idle(60s));
+  EXPECT_EQ(live.status().generation, 1);
+  live.records_changed(
+      "payments",
+      county.import("payments", kPaymentsHeader + "ZC-LIVE-G,330782001001,办公费,张建国,,,,"
+                                                  "5000.00,cash,办公用品,,2025-06-01 10:00,,,"
+                                                  "pending\n"));
+  ASSERT_TRUE(live.wait_idle(5s));
+  ASSERT_TRUE(county.warning_naming("F01", "ZC-LIVE-G"));
+  EXPECT_EQ(std::get<5>(*county.warning_naming("F01", "ZC-LIVE-G")), 1);
+
+  // The county raises its cash limit to 10,000 yuan: the case no longer
+  // holds once the new generation runs.
+  {
+    std::lock_guard lock(mutex);
+    ParamSetting limit;
+    limit.type = ParamType::money;
+    limit.integer = 1000000;
+    overrides.push_back({"F01", "cash_limit", testing::kCounty, limit});
+  }
+  generation = 2;
+  ASSERT_TRUE(eventually(
+      [&] {
+        return live.status().generation == 2 &&
+               std::get<5>(*county.warning_naming("F01", "ZC-LIVE-G")) == 0;
+      },
+      10s))
+      << live.status().last_error;
 }
 
 // The steps both databases go through, and a warning each must leave as
