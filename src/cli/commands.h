@@ -21,6 +21,9 @@ struct ServeOptions {
   std::string static_dir;
   bool secure_cookies;
   std::string key_file;  // empty: default_key_file(db_url)
+  // The live warning engine (rules/live.h): loads the facts at start and
+  // re-evaluates the rules after every import committed through the API.
+  bool live_rules = true;
 };
 int run_serve(const ServeOptions& o);
 

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--secure-cookies", serve.secure_cookies, "Mark cookies Secure (TLS)");
   serve_cmd->add_option("--key", serve.key_file,
                         "Personal-data key file (default: next to an SQLite database)");
+  bool no_live_rules = false;
+  serve_cmd->add_flag("--no-live-rules", no_live_rules,
+                      "Do not run the warning rules in the server (no fact store in memory)");
 
   DemoOptions demo{db_url, "", true, 1, ""};
   auto* demo_cmd = app.add_subcommand(
@@ -146,7 +149,10 @@ int main(int argc, char** argv) {
   // thrown (a lost database connection, a full disk) ends the command with
   // a clear message and status 1 instead of an abort.
   try {
-    if (*serve_cmd) return run_serve(serve);
+    if (*serve_cmd) {
+      serve.live_rules = !no_live_rules;
+      return run_serve(serve);
+    }
     if (*demo_cmd) {
       demo.records = !no_records;
       return run_demo(demo);

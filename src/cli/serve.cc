@@ -10,7 +10,9 @@
 #include "http/server.h"
 #include "privacy/privacy.h"
 #include "regions/regions.h"
+#include "rules/live.h"
 #include "rules/registry.h"
+#include "rules/rule_def.h"
 #include "warnings/warnings.h"
 
 namespace mingjing::cli {
@@ -41,6 +43,24 @@ int run_serve(const ServeOptions& o) {
     return 1;
   }
   http::Services services{*db, regions, auth, users, &*vault, &warning_store, &rule_registry};
+  // The live warning engine runs the registry's pack (versions in force and
+  // overrides) and reloads it when an administrator changes it: the
+  // generation is polled every second.
+  rules::LiveOptions live_options;
+  live_options.pack = [&rule_registry]() -> core::Result<rules::LivePack> {
+    auto pack = rule_registry.effective();
+    if (!pack.ok()) return pack.error();
+    return rules::LivePack{std::move(pack->rules), std::move(pack->overrides), pack->generation};
+  };
+  live_options.generation = [&rule_registry] { return rule_registry.generation(); };
+  std::unique_ptr<rules::LiveRules> live;
+  if (o.live_rules) {
+    live = std::make_unique<rules::LiveRules>(
+        *db, &*vault, warning_store, core::SystemClock::instance(),
+        core::WorkdayCalendar::builtin(), std::move(live_options));
+    services.live_rules = live.get();
+    live->start();  // loads in the background; the server answers meanwhile
+  }
   http::AppSettings app_settings{o.static_dir.empty() ? default_static_dir() : o.static_dir,
                                  o.secure_cookies, default_openapi_path()};
   http::App app(services, app_settings);
@@ -55,6 +75,7 @@ int run_serve(const ServeOptions& o) {
     std::cerr << "错误：" << st.error().message << "\n";
     return 1;
   }
+  if (live) live->stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -27,6 +27,7 @@
 #include "imports/record_store.h"
 #include "imports/table_source.h"
 #include "imports/xlsx_writer.h"
+#include "rules/live.h"
 
 namespace mingjing::http {
 namespace {
@@ -408,6 +409,7 @@ void add_import_routes(Router& r, Services& s) {
          options.user_id = who.user_id;
          options.username = who.username;
          options.row_check = scope_check(*d, *access);
+         options.keep_record_keys = s.live_rules != nullptr;
          imports::Importer importer(s.db, *s.vault);
          auto summary = importer.run(*d, *table->source, options);
          if (!summary.ok()) return Response::error(summary.error());
@@ -446,6 +448,8 @@ void add_import_routes(Router& r, Services& s) {
                                 "", sha});
            tx.commit();
          }
+         // The live engine re-evaluates what was written (asynchronously).
+         if (s.live_rules) s.live_rules->records_changed(d->name, std::move(summary->record_keys));
          JsonWriter w;
          w.begin_object().field("import_id", summary->import_id).field("dataset", d->name);
          w.field("dataset_chinese", d->chinese);

@@ -1,9 +1,11 @@
-// Health, metrics, the OpenAPI document, and a JSON hello (the benchmark's
-// ceiling: the cheapest JSON the server can answer).
+// Health, metrics, the OpenAPI document, a JSON hello (the benchmark's
+// ceiling: the cheapest JSON the server can answer), and the state of the
+// live warning engine.
 #include <nlohmann/json.hpp>
 
 #include "db/soci.h"
 #include "http/app.h"
+#include "rules/live.h"
 
 namespace mingjing::http {
 
@@ -32,6 +34,32 @@ void add_system_routes(Router& r, Services& s, App& app, const std::string& open
          }});
   r.add({"GET", "/api/v1/hello", Access::kPublic, [](Context&) {
            return Response::json(200, {{"message", "你好，明镜"}});
+         }});
+  // Registered before the rule routes, so "engine" is never taken for a
+  // rule id.
+  r.add({"GET", "/api/v1/rules/engine", Access::kSession, [&s](Context& c) {
+           if (!c.principal->can(auth::perm::kWarningList)) {
+             return Response::error(core::Error::forbidden("当前角色无权查看预警引擎状态"));
+           }
+           if (!s.live_rules) return Response::json(200, {{"state", "disabled"}});
+           const rules::LiveStatus st = s.live_rules->status();
+           nlohmann::json body = {
+               {"state", rules::to_string(st.state)},
+               {"records", st.records},
+               {"rules", st.rules},
+               {"active_rules", st.active_rules},
+               {"generation", st.generation},
+               {"load_ms", st.load_ms},
+               {"batch_ms", st.batch_ms},
+               {"batch_date", st.batch_date},
+               {"changes", st.changes},
+               {"last_change_ms", st.last_change_ms},
+               {"queue", st.queue},
+               {"last_error", st.last_error},
+               {"last_error_at", st.last_error_at == 0
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json(format_time(st.last_error_at))}};
+           return Response::json(200, body);
          }});
 }
 

@@ -412,6 +412,11 @@ core::Result<ImportSummary> Importer::run(const DatasetSpec& dataset, TableSourc
       counts = store.write(writer, dataset, rows);
       end_chunk();
     }
+    if (options.keep_record_keys && !options.dry_run) {
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!rows.skip[r]) summary.record_keys.push_back(rows.keys[r]);
+      }
+    }
     summary.inserted += counts.inserted;
     summary.updated += counts.updated;
     summary.unchanged += counts.unchanged;

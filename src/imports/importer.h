@@ -63,6 +63,10 @@ struct ImportOptions {
   // programme scope); an error it returns rejects the row.
   std::function<std::optional<RowError>(const std::vector<Value>& values, std::size_t row)>
       row_check;
+  // Keep the record key of every good row in the summary (record_keys),
+  // for those who must learn what an import touched (the server's live
+  // warning engine).
+  bool keep_record_keys = false;
   // Test seam: called right after each batch's transaction commits, with
   // the number of batches committed so far, so a test can kill the process
   // between batches. Never called in strict mode (one transaction).
@@ -80,6 +84,10 @@ struct ImportSummary {
   std::vector<std::string> warnings;       // unknown columns, errors not listed
   std::vector<RowError> errors;            // the first max_errors_kept
   std::vector<std::vector<Value>> sample;  // the first sample_rows good rows
+  // With keep_record_keys (and not a dry run): the key of every good row
+  // written or found unchanged, in file order (a key repeated in the file
+  // is listed each time).
+  std::vector<std::string> record_keys;
 };
 
 class Importer {

@@ -56,6 +56,33 @@ const char* kProjects =
     "P1,330782001001,江滨村道路硬化,works,\"350,000.00\",open_tender\n"
     "P2,330782001002,下车门村路灯采购,goods,48000,inquiry\n";
 
+TEST_F(DbImporter, TheKeysOfTheGoodRowsAreKeptWhenAsked) {
+  auto plain = import("projects", kProjects);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->record_keys.empty()) << "only when asked";
+
+  ImportOptions keep;
+  keep.keep_record_keys = true;
+  // P1 unchanged, P3 new, a row with an unknown village rejected.
+  auto s = import("projects",
+                  "id,village_code,name,category,estimated_amount,method\n"
+                  "P1,330782001001,江滨村道路硬化,works,\"350,000.00\",open_tender\n"
+                  "P9,330782009999,不存在的村,works,1000,inquiry\n"
+                  "P3,330782001002,新项目,goods,1000,inquiry\n",
+                  keep);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->rejected, 1u);
+  EXPECT_EQ(s->record_keys, (std::vector<std::string>{"P1", "P3"}));
+
+  keep.dry_run = true;
+  auto preview = import("projects",
+                        "id,village_code,name,category,estimated_amount,method\n"
+                        "P4,330782001002,预览,goods,1000,inquiry\n",
+                        keep);
+  ASSERT_TRUE(preview.ok());
+  EXPECT_TRUE(preview->record_keys.empty()) << "a preview writes nothing";
+}
+
 TEST_F(DbImporter, AGoodFileIsStoredAndRecordedAsARun) {
   auto s = import("projects", kProjects);
   ASSERT_TRUE(s.ok()) << s.error().message;

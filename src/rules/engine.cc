@@ -184,6 +184,10 @@ struct Engine::Compiled {
   std::vector<std::optional<Expression>> join_where;  // missing: counterpart filter
 
   std::vector<Expression> group;  // window, row scope
+  // window: the `from` column the first group key reads when it is just
+  // that column ("s.account_no"): an incremental run finds the rows of the
+  // groups it re-judges through its index instead of reading every row.
+  std::string group_column;
   std::optional<Expression> time;
   std::optional<Expression> having;       // window: group scope
   std::optional<Expression> outlier;      // window: group scope
@@ -344,6 +348,15 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
       if (auto e = compile_expr(g, scope(1), "group", std::nullopt))
         c->group.push_back(std::move(*e));
     }
+    if (window && !rule.group.empty()) {
+      static const std::regex plain_column(R"(^\s*([a-z][a-z0-9_]*)\.([a-z0-9_.]+)\s*$)");
+      std::smatch m;
+      const std::string& first = rule.group.front().text;
+      if (std::regex_match(first, m, plain_column) && m[1] == c->aliases[0]) {
+        const FactColumn* column = c->tables[0]->column(m[2].str());
+        if (column && column->type != FactType::decimal) c->group_column = m[2];
+      }
+    }
     if (!rule.time.empty()) c->time = compile_expr(rule.time, scope(1), "time", std::nullopt);
     if (c->time && c->time->type() != ExprType::date && c->time->type() != ExprType::datetime) {
       return fail(rule.time.mark, "time", "应为日期或时间");
@@ -417,6 +430,7 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
     for (std::size_t j = 0; j < c->keys.size(); ++j) {
       facts.warm_index(c->tables[j + 1]->name(), c->keys[j].right_column);
     }
+    if (!c->group_column.empty()) facts.warm_index(c->tables[0]->name(), c->group_column);
     engine.rules_.push_back(std::move(c));
   }
   // Rules over the warnings skip the warnings of every rule over the warnings.
@@ -506,8 +520,11 @@ class RuleRunner {
     }
   }
 
-  // window: every group, or the groups of the given rows.
-  void windows(const std::vector<std::uint32_t>* only) {
+  // window: every group, or the groups of the given rows. `candidates`
+  // (ascending), when given, hold every row of those groups: only they are
+  // read.
+  void windows(const std::vector<std::uint32_t>* only,
+               const std::vector<std::uint32_t>* candidates = nullptr) {
     const FactTable& from = *c_.tables[0];
     std::map<std::vector<std::string>, Rows> groups;
     std::set<std::vector<std::string>> wanted;
@@ -530,21 +547,26 @@ class RuleRunner {
         if (passes_where_row(r) == Truth::yes && key(r, k)) wanted.insert(k);
       }
     }
-    for (std::uint32_t r = 0; r < from.size(); ++r) {
-      if (skipped(r)) continue;
+    auto visit = [&](std::uint32_t r) {
+      if (skipped(r)) return;
       Truth w = passes_where_row(r);
       if (w == Truth::unknown) {
         if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
-        continue;
+        return;
       }
-      if (w == Truth::no) continue;
+      if (w == Truth::no) return;
       if (!key(r, k)) {
         if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
-        continue;
+        return;
       }
-      if (only && !wanted.contains(k)) continue;
+      if (only && !wanted.contains(k)) return;
       if (record_judged_) judged(r);
       groups[k].push_back(r);
+    };
+    if (candidates) {
+      for (auto r : *candidates) visit(r);
+    } else {
+      for (std::uint32_t r = 0; r < from.size(); ++r) visit(r);
     }
     if (c_.outlier) {
       outliers(groups);
@@ -1024,10 +1046,15 @@ std::vector<RuleRun> Engine::run_only(const FactStore& facts, std::int64_t as_of
 
 std::vector<RuleRun> Engine::run_for(const FactStore& facts, std::string_view dataset,
                                      std::span<const std::uint32_t> rows, std::int64_t as_of,
-                                     const std::vector<RuleStatus>& statuses) const {
+                                     const std::vector<RuleStatus>& statuses,
+                                     const std::vector<std::string>& rule_ids) const {
   std::vector<RuleRun> runs;
   for (const auto& c : rules_) {
     if (std::find(statuses.begin(), statuses.end(), c->rule->status) == statuses.end()) continue;
+    if (!rule_ids.empty() &&
+        std::find(rule_ids.begin(), rule_ids.end(), c->rule->id) == rule_ids.end()) {
+      continue;
+    }
     if (std::find(c->datasets.begin(), c->datasets.end(), dataset) == c->datasets.end()) continue;
     const long long started = RuleRunner::now_us();
     RuleRunner runner(*c, facts, as_of);
@@ -1063,7 +1090,23 @@ std::vector<RuleRun> Engine::run_for(const FactStore& facts, std::string_view da
     }
     if (c->rule->shape == Shape::window) {
       std::vector<std::uint32_t> only(affected.begin(), affected.end());
-      runner.windows(c->outlier ? nullptr : &only);  // fences depend on every group
+      if (c->outlier) {
+        runner.windows(nullptr);  // fences depend on every group
+      } else if (!c->group_column.empty()) {
+        // The groups' rows share the first key's value with a row of theirs.
+        const FactTable& from = *c->tables[0];
+        const HashIndex& index = facts.index(from.name(), c->group_column);
+        std::set<std::uint32_t> rows_of_groups;
+        for (auto r : only) {
+          if (auto value = key_of(from, c->group_column, r)) {
+            for (auto x : index.rows(*value)) rows_of_groups.insert(x);
+          }
+        }
+        std::vector<std::uint32_t> candidates(rows_of_groups.begin(), rows_of_groups.end());
+        runner.windows(&only, &candidates);
+      } else {
+        runner.windows(&only);
+      }
     } else {
       for (auto r : affected) runner.row(r);
     }

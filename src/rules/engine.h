@@ -83,12 +83,14 @@ class Engine {
   std::vector<RuleRun> run_only(const FactStore& facts, std::int64_t as_of,
                                 const std::vector<std::string>& rule_ids) const;
 
-  // Incremental: the rules that read `dataset`, for the cases the records
-  // at `rows` of it take part in. Hits are the cases as they stand now.
+  // Incremental: the rules that read `dataset` (only those of `rule_ids`
+  // when it is not empty), for the cases the records at `rows` of it take
+  // part in. Hits are the cases as they stand now.
   std::vector<RuleRun> run_for(const FactStore& facts, std::string_view dataset,
                                std::span<const std::uint32_t> rows, std::int64_t as_of,
-                               const std::vector<RuleStatus>& statuses = {
-                                   RuleStatus::active, RuleStatus::shadow}) const;
+                               const std::vector<RuleStatus>& statuses = {RuleStatus::active,
+                                                                          RuleStatus::shadow},
+                               const std::vector<std::string>& rule_ids = {}) const;
 
   // The datasets each rule reads, for routing incremental updates.
   std::vector<std::string> datasets_of(std::string_view rule_id) const;

@@ -534,3 +534,67 @@ core::Result<std::size_t> FactStore::upsert(const imports::DatasetSpec& dataset,
 }
 
 }  // namespace mingjing::rules
+
+namespace mingjing::rules {
+
+std::uint32_t FactStore::put_row(std::size_t t, Code key, const std::vector<FactColumn>& from,
+                                 std::size_t at) {
+  FactTable& table = impl_->tables[t];
+  const imports::DatasetSpec& spec = table.spec();
+  std::optional<std::size_t> existing = table.find(key);
+  const std::size_t row = existing ? *existing : table.size();
+
+  // The built indexes of this table, with the row's old values.
+  struct Touched {
+    HashIndex::Impl* index;
+    const FactColumn* column;
+    std::optional<std::int64_t> before;
+  };
+  std::vector<Touched> touched;
+  for (auto& [where, index] : impl_->indexes) {
+    if (where.first != t) continue;
+    const FactColumn* column = &table.columns_[where.second];
+    touched.push_back(
+        {index.impl_.get(), column, existing ? detail::index_key(*column, row) : std::nullopt});
+  }
+  if (!existing) {
+    append_missing(table.columns_);
+    table.record_keys_.push_back(key);
+    table.regions_.push_back(kNoCode);
+    table.add_key(key, row);
+  }
+  for (std::size_t c = 0; c < table.columns_.size(); ++c) {
+    FactColumn& out = table.columns_[c];
+    const FactColumn& in = from[c];
+    switch (out.type) {
+      case FactType::text:
+        out.codes[row] = in.codes[at];
+        break;
+      case FactType::decimal:
+        out.reals[row] = in.reals[at];
+        break;
+      default:
+        out.ints[row] = in.ints[at];
+    }
+  }
+  // The row's region: its own region column, or its parent record's.
+  if (!spec.region_column.empty()) {
+    table.regions_[row] = table.column(spec.region_column)->codes[row];
+  } else if (const imports::ColumnSpec* ref = detail::parent_reference(spec)) {
+    table.regions_[row] = kNoCode;
+    const FactTable* parent = this->table(ref->references);
+    const FactColumn* link = table.column(ref->name);
+    if (parent && link) {
+      if (auto p = parent->find(link->codes[row])) table.regions_[row] = parent->region(*p);
+    }
+  }
+  for (const Touched& change : touched) {
+    auto after = detail::index_key(*change.column, row);
+    if (change.before == after) continue;
+    if (change.before) change.index->remove(*change.before, static_cast<std::uint32_t>(row));
+    if (after) change.index->add(*after, static_cast<std::uint32_t>(row));
+  }
+  return static_cast<std::uint32_t>(row);
+}
+
+}  // namespace mingjing::rules

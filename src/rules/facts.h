@@ -179,6 +179,18 @@ class FactStore {
                                    const std::vector<imports::Value>& values,
                                    const privacy::Vault& vault);
 
+  // Reads the records of `dataset` with these record keys from the
+  // database again, exactly as load() reads them, and puts them into the
+  // store: a record it holds is replaced in its row, a new one is appended.
+  // Keys the database does not hold are skipped (the store never deletes).
+  // Returns the rows written, in the database's order. Built indexes are
+  // kept current. Failure: invalid_argument for an unknown dataset;
+  // internal when the database cannot be read (the store is then unchanged).
+  core::Result<std::vector<std::uint32_t>> reload_records(db::Database& db,
+                                                          const privacy::Vault* vault,
+                                                          std::string_view dataset,
+                                                          std::span<const std::string> record_keys);
+
   Dictionary& dictionary() { return dictionary_; }
   const Dictionary& dictionary() const { return dictionary_; }
   const FactTable* table(std::string_view dataset) const;  // nullptr if unknown
@@ -191,6 +203,11 @@ class FactStore {
 
  private:
   struct Impl;
+  // Writes row `at` of `from` (a table's fact columns, as the loader fills
+  // them) as the record `key` of table `table`; returns its row.
+  std::uint32_t put_row(std::size_t table, Code key, const std::vector<FactColumn>& from,
+                        std::size_t at);
+
   Dictionary dictionary_;
   std::unique_ptr<Impl> impl_;
 };

@@ -427,6 +427,104 @@ TEST_F(DbFactStore, UpsertReplacesALoadedRecordAndKeepsItsIndexCurrent) {
   EXPECT_NE(std::find(now.begin(), now.end(), *row), now.end());
 }
 
+// Every record of `a` is in `b` with the same values and region.
+void expect_same_records(const FactStore& a_store, const FactStore& b_store) {
+  for (const auto& spec : imports::datasets()) {
+    const FactTable& a = *a_store.table(spec.name);
+    const FactTable& b = *b_store.table(spec.name);
+    ASSERT_EQ(a.size(), b.size()) << spec.name;
+    for (std::size_t row = 0; row < a.size(); ++row) {
+      const std::string_view key = a_store.dictionary().text(a.record_key(row));
+      auto other = b.find(key);
+      ASSERT_TRUE(other) << spec.name << " " << key;
+      EXPECT_EQ(a_store.dictionary().text(a.region(row)),
+                b_store.dictionary().text(b.region(*other)));
+      for (std::size_t c = 0; c < a.columns().size(); ++c) {
+        const FactColumn& x = a.columns()[c];
+        const FactColumn& y = b.columns()[c];
+        SCOPED_TRACE(spec.name + "." + x.name);
+        ASSERT_EQ(x.missing(row), y.missing(*other));
+        if (x.missing(row)) continue;
+        switch (x.type) {
+          case FactType::text:
+            EXPECT_EQ(a_store.dictionary().text(x.codes[row]),
+                      b_store.dictionary().text(y.codes[*other]));
+            break;
+          case FactType::decimal:
+            EXPECT_EQ(x.reals[row], y.reals[*other]);
+            break;
+          default:
+            EXPECT_EQ(x.ints[row], y.ints[*other]);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(DbFactStore, ReloadRecordsGivesWhatLoadGives) {
+  // Every stored record read again by key into an empty store (parents
+  // first, as the catalogue orders them) holds what loading gives.
+  FactStore loaded = load(&vault);
+  FactStore reloaded = FactStore::empty();
+  for (const auto& spec : imports::datasets()) {
+    std::vector<std::string> keys;
+    {
+      auto conn = tdb.db().connect();
+      soci::rowset<std::string> rows =
+          (conn.session().prepare << "SELECT record_key FROM " + spec.name);
+      for (const auto& k : rows) keys.push_back(k);
+    }
+    keys.push_back("no such record");
+    auto rows = reloaded.reload_records(tdb.db(), &vault, spec.name, keys);
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    EXPECT_EQ(rows->size(), keys.size() - 1) << spec.name << ": unknown keys are skipped";
+  }
+  expect_same_records(loaded, reloaded);
+  EXPECT_EQ(reloaded.reload_records(tdb.db(), &vault, "nosuch", {}).error().code,
+            core::errc::kInvalidArgument);
+}
+
+TEST_F(DbFactStore, ReloadRecordsReplacesAChangedRecordAndKeepsItsIndexCurrent) {
+  FactStore store = load(&vault);
+  const FactTable& projects = *store.table("projects");
+  const std::size_t before = projects.size();
+  const HashIndex& by_winner = store.index("projects", "winner_uscc");
+  const Code old_winner = *store.dictionary().find("91330782MA2HX1K07M");
+  const std::size_t old_count = by_winner.rows(old_winner).size();
+  auto row = projects.find("JB2025-001");
+  ASSERT_TRUE(row);
+
+  // The record changes in the database (imported again) and a new one
+  // arrives; the store learns both from their keys.
+  auto source = imports::csv_source(
+      "id,village_code,name,category,estimated_amount,method,winner_uscc\n"
+      "JB2025-001,330782001001,江滨北路道路硬化工程,works,900000,open_tender,"
+      "913307827739025141\n"
+      "JB2025-NEW,330782001002,新建工程,works,100000,open_tender,913307827739025141\n");
+  imports::ImportOptions options;
+  options.file_name = "projects.csv";
+  auto summary = importer.run(*imports::find_dataset("projects"), *source, options);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_EQ(summary->rejected, 0u);
+  const std::vector<std::string> keys = {"JB2025-001", "JB2025-NEW"};
+  auto rows = store.reload_records(tdb.db(), &vault, "projects", keys);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0], *row);
+  EXPECT_EQ((*rows)[1], before);
+  EXPECT_EQ(projects.size(), before + 1);
+  EXPECT_EQ(projects.column("estimated_amount")->ints[*row], 90000000);
+  EXPECT_TRUE(projects.column("award_date")->missing(*row)) << "the new values replace all";
+  EXPECT_EQ(store.dictionary().text(projects.region(before)), testing::kVillageA2);
+  EXPECT_EQ(by_winner.rows(old_winner).size(), old_count - 1);
+  auto now = by_winner.rows(*store.dictionary().find("913307827739025141"));
+  EXPECT_NE(std::find(now.begin(), now.end(), *row), now.end());
+  EXPECT_NE(std::find(now.begin(), now.end(), before), now.end());
+  // And the whole store is what a fresh load gives (the project stayed in
+  // its village: a parent moving does not move its children's regions).
+  expect_same_records(load(&vault), store);
+}
+
 TEST_F(DbFactStore, ASubsetBringsItsParentsAndUnknownNamesAreRefused) {
   FactStore store = load(&vault, {"bank_transactions", "rent_due"});
   EXPECT_GT(store.table("bank_transactions")->size(), 0u);

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "db/row_reader.h"
 #include "db/soci.h"
@@ -61,12 +62,17 @@ struct Step {
 
 class TableLoader {
  public:
-  TableLoader(Dictionary& dictionary, const privacy::Vault* vault)
-      : dictionary_(dictionary), vault_(vault) {}
+  // `few_rows`: a handful of records (reload_records), so what is derived
+  // per person is kept in a map instead of an array over every code.
+  TableLoader(Dictionary& dictionary, const privacy::Vault* vault, bool few_rows = false)
+      : dictionary_(dictionary), vault_(vault), few_rows_(few_rows) {}
 
-  // Reads `table`'s rows (its spec and columns set, no rows yet).
+  // Reads `table`'s rows (its spec and columns set) into `columns` and
+  // `keys`, after what they hold; `filter` ends the query (a WHERE clause
+  // and the order).
   void load(db::Connection& conn, FactTable& table, std::vector<FactColumn>& columns,
-            std::vector<Code>& keys, std::size_t expected) {
+            std::vector<Code>& keys, std::size_t expected,
+            const std::string& filter = " ORDER BY row_id") {
     const imports::DatasetSpec& spec = table.spec();
     const auto places = detail::column_places(spec);
     // A derived dataset's table is the platform's own (warnings): keyed by
@@ -115,8 +121,9 @@ class TableLoader {
     }
     keys.reserve(expected);
 
-    db::RowReader reader(conn, "SELECT " + select + " FROM " + quoted(spec.name) + " ORDER BY " +
-                                   (derived ? "id" : "row_id"));
+    // A derived table has no row_id: its rows come in id order.
+    const std::string order = derived && filter == " ORDER BY row_id" ? " ORDER BY id" : filter;
+    db::RowReader reader(conn, "SELECT " + select + " FROM " + quoted(spec.name) + order);
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     while (reader.next()) {
       // An event's record key is its id: the id column reuses the code.
@@ -188,6 +195,7 @@ class TableLoader {
   };
 
   Derived& derived_of(Code blind) {
+    if (few_rows_) return sparse_derived_[blind];
     if (blind >= derived_.size())
       derived_.resize(std::max<std::size_t>(blind + 1, dictionary_.size()));
     return derived_[blind];
@@ -215,6 +223,8 @@ class TableLoader {
   Dictionary& dictionary_;
   const privacy::Vault* vault_;
   std::vector<Derived> derived_;  // by blind index code
+  bool few_rows_ = false;
+  std::unordered_map<Code, Derived> sparse_derived_;  // instead, with few rows
   std::size_t unreadable_ = 0;
   Code male_ = dictionary_.intern(detail::kMale);
   Code female_ = dictionary_.intern(detail::kFemale);
@@ -313,6 +323,56 @@ core::Result<FactStore> FactStore::load(db::Database& db, const privacy::Vault* 
     stats->bytes = bytes;
   }
   return store;
+}
+
+namespace {
+
+// A text literal for SQL: quotes doubled (both back ends take standard
+// strings; record keys hold no NUL).
+std::string sql_text(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+core::Result<std::vector<std::uint32_t>> FactStore::reload_records(
+    db::Database& db, const privacy::Vault* vault, std::string_view dataset,
+    std::span<const std::string> record_keys) {
+  auto t = impl_->table_of(dataset);
+  if (!t) return core::Error::invalid("未知的数据集：" + std::string(dataset), "dataset");
+  FactTable& table = impl_->tables[*t];
+  std::vector<std::uint32_t> rows;
+  if (record_keys.empty()) return rows;
+
+  // Read everything first, so that a failure leaves the store as it was.
+  std::vector<FactColumn> fresh = detail::fact_columns(table.spec());
+  std::vector<Code> keys;
+  TableLoader loader(dictionary_, vault, /*few_rows=*/true);
+  constexpr std::size_t kKeysPerQuery = 500;
+  try {
+    auto conn = db.connect();
+    for (std::size_t first = 0; first < record_keys.size(); first += kKeysPerQuery) {
+      const std::size_t last = std::min(record_keys.size(), first + kKeysPerQuery);
+      std::string in;
+      for (std::size_t i = first; i < last; ++i) {
+        in += (in.empty() ? "" : ", ") + sql_text(record_keys[i]);
+      }
+      loader.load(conn, table, fresh, keys, keys.size() + (last - first),
+                  " WHERE record_key IN (" + in + ") ORDER BY row_id");
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("fact store: reading {} records of {} failed: {}", record_keys.size(), dataset,
+                  e.what());
+    return core::Error::internal("读取业务数据失败");
+  }
+  rows.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) rows.push_back(put_row(*t, keys[i], fresh, i));
+  return rows;
 }
 
 }  // namespace mingjing::rules

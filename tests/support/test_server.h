@@ -15,6 +15,7 @@
 #include "http/app.h"
 #include "http/server.h"
 #include "regions/regions.h"
+#include "rules/live.h"
 #include "rules/registry.h"
 #include "support/http_client.h"
 #include "support/region_fixture.h"
@@ -27,7 +28,9 @@ inline constexpr const char* kTestPassword = "Test@Pass2026";
 
 class TestServer {
  public:
-  explicit TestServer(auth::Settings settings = fast_settings())
+  // `live_rules`: with the live warning engine (the shipped rule pack),
+  // started in the background as `mingjing serve` starts it.
+  explicit TestServer(auth::Settings settings = fast_settings(), bool live_rules = false)
       : regions_(db_.db()),
         auth_(db_.db(), regions_, settings),
         users_(db_.db(), regions_, settings.password_cost) {
@@ -38,6 +41,21 @@ class TestServer {
     }
     services_ = std::make_unique<http::Services>(
         http::Services{db_.db(), regions_, auth_, users_, &vault_, &warnings_, &rule_registry_});
+    if (live_rules) {
+      rules::LiveOptions options;
+      options.pack = [this]() -> core::Result<rules::LivePack> {
+        auto pack = rule_registry_.effective();
+        if (!pack.ok()) return pack.error();
+        return rules::LivePack{std::move(pack->rules), std::move(pack->overrides),
+                               pack->generation};
+      };
+      options.generation = [this] { return rule_registry_.generation(); };
+      live_ = std::make_unique<rules::LiveRules>(db_.db(), &vault_, warnings_,
+                                                 core::SystemClock::instance(),
+                                                 core::WorkdayCalendar::builtin(), options);
+      services_->live_rules = live_.get();
+      live_->start();
+    }
     app_ = std::make_unique<http::App>(
         *services_, http::AppSettings{"", false, source_dir() + "/docs/openapi.json"});
     port_ = free_port();
@@ -106,6 +124,7 @@ class TestServer {
     }();
     return pack;
   }
+  rules::LiveRules* live_rules() { return live_.get(); }
 
  private:
   TestDb db_;
@@ -116,6 +135,7 @@ class TestServer {
   warnings::WarningStore warnings_{db_.db(), core::WorkdayCalendar::builtin(),
                                    core::SystemClock::instance()};
   rules::RuleRegistry rule_registry_{db_.db(), shipped_rules()};
+  std::unique_ptr<rules::LiveRules> live_;
   std::unique_ptr<http::Services> services_;
   std::unique_ptr<http::App> app_;
   int port_ = 0;
