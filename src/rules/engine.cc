@@ -1,6 +1,7 @@
 #include "rules/engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -476,25 +477,28 @@ class RuleRunner {
   // window: every group, or the groups of the given rows.
   void windows(const std::vector<std::uint32_t>* only) {
     const FactTable& from = *c_.tables[0];
-    std::map<std::vector<std::string>, Rows> groups;
-    std::set<std::vector<std::string>> wanted;
-    std::vector<std::uint32_t> all;
-    auto key = [&](std::uint32_t r, std::vector<std::string>& k) -> bool {
+    const std::size_t width = c_.group.size();
+    // Each passing row's group key as fixed-width integers (codes, integers,
+    // the bits of decimals), so grouping sorts integers instead of
+    // rendering and comparing text for every row.
+    std::vector<std::int64_t> keys;
+    std::vector<std::uint32_t> passing;
+    std::set<std::vector<std::int64_t>> wanted;
+    std::vector<std::int64_t> k(width);
+    auto key = [&](std::uint32_t r) -> bool {
       const auto& params = params_for(from.region(r));
       std::uint32_t rows[1] = {r};
       Binding b{rows, {}, params.values, as_of_};
-      k.clear();
-      for (const auto& g : c_.group) {
-        Value v = g.eval(facts_, b);
+      for (std::size_t g = 0; g < width; ++g) {
+        Value v = c_.group[g].eval(facts_, b);
         if (v.unknown) return false;
-        k.push_back(render(v, dict_));
+        k[g] = key_part(v);
       }
       return true;
     };
-    std::vector<std::string> k;
     if (only) {
       for (auto r : *only) {
-        if (passes_where_row(r) == Truth::yes && key(r, k)) wanted.insert(k);
+        if (passes_where_row(r) == Truth::yes && key(r)) wanted.insert(k);
       }
     }
     for (std::uint32_t r = 0; r < from.size(); ++r) {
@@ -504,23 +508,58 @@ class RuleRunner {
         continue;
       }
       if (w == Truth::no) continue;
-      if (!key(r, k)) {
+      if (!key(r)) {
         if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
         continue;
       }
       if (only && !wanted.contains(k)) continue;
       if (record_judged_) judged(r);
-      groups[k].push_back(r);
+      keys.insert(keys.end(), k.begin(), k.end());
+      passing.push_back(r);
+    }
+    // Rows in key order, and in row order within a group.
+    std::vector<std::uint32_t> order(passing.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto key_at = [&](std::uint32_t i) { return keys.data() + std::size_t{i} * width; };
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const std::int64_t *ka = key_at(a), *kb = key_at(b);
+      for (std::size_t g = 0; g < width; ++g) {
+        if (ka[g] != kb[g]) return ka[g] < kb[g];
+      }
+      return a < b;
+    });
+    std::vector<Rows> groups;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (i == 0 || !std::equal(key_at(order[i]), key_at(order[i]) + width, key_at(order[i - 1]))) {
+        groups.emplace_back();
+      }
+      groups.back().push_back(passing[order[i]]);
     }
     if (c_.outlier) {
       outliers(groups);
       return;
     }
-    for (auto& [gk, rows] : groups) window_group(gk, rows);
+    for (auto& rows : groups) window_group(rows);
   }
 
  private:
   using Params = Compiled::Params;
+
+  // One group value as an integer: equal values, equal integers. Text
+  // computed at run time that the dictionary does not hold gets a negative
+  // number of this run's own.
+  std::int64_t key_part(const Value& v) {
+    if (v.type == ExprType::decimal) {
+      return std::bit_cast<std::int64_t>(v.decimal == 0 ? 0.0 : v.decimal);
+    }
+    if (v.code != kNoCode) return v.code;
+    if (!v.text.empty()) {
+      if (auto code = dict_.find(v.text)) return *code;
+      auto [it, added] = local_texts_.try_emplace(v.text, -1 - std::int64_t(local_texts_.size()));
+      return it->second;
+    }
+    return v.integer;
+  }
 
   const Params& params_for(Code region) {
     if (c_.resolver.uniform()) {
@@ -680,8 +719,7 @@ class RuleRunner {
 
   // window: the rows of one group in time order; windows ending at each
   // row that pass `having` merge while they overlap.
-  void window_group(const std::vector<std::string>& gk, Rows& rows) {
-    (void)gk;
+  void window_group(Rows& rows) {
     const FactTable& from = *c_.tables[0];
     std::vector<std::pair<std::int64_t, std::uint32_t>> timed;
     for (auto r : rows) {
@@ -753,7 +791,7 @@ class RuleRunner {
     return c_.having->truth(facts_, b);
   }
 
-  void outliers(std::map<std::vector<std::string>, Rows>& groups) {
+  void outliers(std::vector<Rows>& groups) {
     const FactTable& from = *c_.tables[0];
     struct Figure {
       Rows* rows;
@@ -761,7 +799,7 @@ class RuleRunner {
       double value;
     };
     std::vector<Figure> figures;
-    for (auto& [gk, rows] : groups) {
+    for (auto& rows : groups) {
       if (rows.empty()) continue;
       std::uint32_t latest = rows.back();
       Truth t = judge_group(rows, latest);
@@ -897,6 +935,7 @@ class RuleRunner {
   std::vector<std::uint32_t> bound_;
   const Rows* group_members_ = nullptr;  // while a window case is emitted
   bool record_judged_ = false;
+  std::unordered_map<std::string, std::int64_t> local_texts_;
 
   void judged(std::uint32_t r) {
     const FactTable& from = *c_.tables[0];
