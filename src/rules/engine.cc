@@ -146,6 +146,20 @@ std::optional<KeyEquality> key_equality(const std::string& on,
   return std::nullopt;
 }
 
+// A second `a.x == b.y` right after the first one (`a.x == b.y and c.z ==
+// b.w and ...`), for batch runs to join on both keys at once. None when
+// the condition holds an `or`, which could make it optional.
+std::optional<KeyEquality> second_key_equality(const std::string& on,
+                                               const std::vector<std::string>& aliases,
+                                               std::size_t joined) {
+  static const std::regex rest(
+      R"(^\s*[a-z][a-z0-9_]*\.[a-z0-9_.]+\s*==\s*[a-z][a-z0-9_]*\.[a-z0-9_.]+\s*(?:and|&&)\s+([\s\S]*)$)");
+  static const std::regex either(R"((^|[^a-z0-9_])or([^a-z0-9_]|$)|\|\|)");
+  std::smatch m;
+  if (!std::regex_match(on, m, rest) || std::regex_search(on, either)) return std::nullopt;
+  return key_equality(m[1].str(), aliases, joined);
+}
+
 // A key value of one row for a hash-index look-up; nullopt when missing.
 std::optional<std::int64_t> key_of(const FactTable& t, const std::string& column,
                                    std::uint32_t row) {
@@ -185,7 +199,10 @@ struct Engine::Compiled {
 
   std::optional<Expression> where;  // record/match/missing/deadline: full scope; window: row scope
   std::vector<KeyEquality> keys;    // per join
-  std::vector<Expression> on;       // per join, over aliases 0..j
+  // per join: a second key equality, when `on` opens with two (batch runs
+  // look both up at once)
+  std::vector<std::optional<KeyEquality>> second_keys;
+  std::vector<Expression> on;                         // per join, over aliases 0..j
   std::vector<std::optional<Expression>> join_where;  // missing: counterpart filter
 
   std::vector<Expression> group;  // window, row scope
@@ -326,6 +343,12 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
                     "不能按此列连接：" + c->aliases[alias] + "." + key->right_column);
       }
       c->keys.push_back(*key);
+      auto second = second_key_equality(rule.joins[j].on.text, c->aliases, alias);
+      if (second) {
+        const FactColumn* col = c->tables[alias]->column(second->right_column);
+        if (!col || col->type == FactType::decimal) second.reset();
+      }
+      c->second_keys.push_back(second);
       if (auto e = compile_expr(rule.joins[j].on, scope(alias + 1), "join.on", ExprType::boolean)) {
         c->on.push_back(std::move(*e));
       }
@@ -452,6 +475,9 @@ class RuleRunner {
 
   // Incremental runs list the `from` records they judge.
   void record_judged(bool on) { record_judged_ = on; }
+  // Batch runs go over every `from` row: an index of their own on two join
+  // keys pays for itself.
+  void batch(bool on) { batch_ = on; }
 
   // record, match, deadline: one `from` row and everything joined to it.
   void row(std::uint32_t r) {
@@ -588,6 +614,62 @@ class RuleRunner {
     ++unknown_[std::string(dict_.text(c_.tables[0]->region(from_row)))];
   }
 
+  // The rows of alias j's table whose key equals `value` (alias j's first
+  // key equality): from the store's shared index; in a batch run whose `on`
+  // opens with two key equalities, from this run's index on both keys
+  // (with the rows whose second key is missing, which `on` judges unknown),
+  // so that a join on amount and village does not try every payment of the
+  // county with that amount. The rows come in ascending order either way.
+  std::span<const std::uint32_t> candidates(std::size_t j, std::int64_t value) {
+    const auto& second = c_.second_keys[j - 1];
+    if (batch_ && second) {
+      auto value2 =
+          key_of(*c_.tables[second->left_alias], second->left_column, bound_[second->left_alias]);
+      if (value2) return pair_rows(j, value, *value2);
+    }
+    return facts_.index(c_.tables[j]->name(), c_.keys[j - 1].right_column).rows(value);
+  }
+
+  struct PairKey {
+    std::int64_t first, second;
+    std::uint32_t row;
+    auto operator<=>(const PairKey&) const = default;
+  };
+
+  std::span<const std::uint32_t> pair_rows(std::size_t j, std::int64_t first, std::int64_t second) {
+    if (pair_indexes_.size() <= j) {
+      pair_indexes_.resize(c_.tables.size());
+      pair_scratch_.resize(c_.tables.size());
+    }
+    auto& index = pair_indexes_[j];
+    if (!index) {
+      index.emplace();
+      const FactTable& t = *c_.tables[j];
+      const std::string& column1 = c_.keys[j - 1].right_column;
+      const std::string& column2 = c_.second_keys[j - 1]->right_column;
+      for (std::uint32_t r = 0; r < t.size(); ++r) {
+        auto k1 = key_of(t, column1, r);
+        if (!k1) continue;
+        auto k2 = key_of(t, column2, r);
+        index->push_back({*k1, k2 ? *k2 : kMissing, r});
+      }
+      std::sort(index->begin(), index->end());
+    }
+    auto& out = pair_scratch_[j];
+    out.clear();
+    auto take = [&](std::int64_t k2) {
+      for (auto it = std::lower_bound(index->begin(), index->end(), PairKey{first, k2, 0});
+           it != index->end() && it->first == first && it->second == k2; ++it) {
+        out.push_back(it->row);
+      }
+    };
+    take(kMissing);
+    const bool merge = !out.empty();
+    if (second != kMissing) take(second);
+    if (merge) std::sort(out.begin(), out.end());
+    return out;
+  }
+
   // match: binds alias j through its key, then the next; the full binding
   // is judged by `where`.
   void join_from(std::size_t j, std::uint32_t r, const Params& params) {
@@ -601,8 +683,7 @@ class RuleRunner {
       count_unknown(r);
       return;
     }
-    const HashIndex& index = facts_.index(c_.tables[j]->name(), key.right_column);
-    for (std::uint32_t candidate : index.rows(*value)) {
+    for (std::uint32_t candidate : candidates(j, *value)) {
       bound_[j] = candidate;
       Binding b{std::span<const std::uint32_t>(bound_.data(), j + 1), {}, params.values, as_of_};
       Truth t = c_.on[j - 1].truth(facts_, b);
@@ -648,8 +729,7 @@ class RuleRunner {
       return;
     }
     bool unknown = false;
-    const HashIndex& index = facts_.index(c_.tables[1]->name(), key.right_column);
-    for (std::uint32_t candidate : index.rows(*value)) {
+    for (std::uint32_t candidate : candidates(1, *value)) {
       std::uint32_t pair[2] = {r, candidate};
       Binding b{pair, {}, params.values, as_of_};
       Truth t = c_.on[0].truth(facts_, b);
@@ -939,6 +1019,11 @@ class RuleRunner {
   std::vector<std::uint32_t> bound_;
   const Rows* group_members_ = nullptr;  // while a window case is emitted
   bool record_judged_ = false;
+  bool batch_ = false;
+  // batch runs: per alias, the index on its two key columns, and the rows
+  // of the last look-up
+  std::vector<std::optional<std::vector<PairKey>>> pair_indexes_;
+  std::vector<std::vector<std::uint32_t>> pair_scratch_;
   std::unordered_map<std::string, std::int64_t> local_texts_;
 
   void judged(std::uint32_t r) {
@@ -975,6 +1060,7 @@ std::vector<RuleRun> Engine::run_only(const FactStore& facts, std::int64_t as_of
         const Compiled& c = *todo[order[i]];
         const long long started = RuleRunner::now_us();
         RuleRunner runner(c, facts, as_of);
+        runner.batch(true);
         if (c.rule->shape == Shape::window) {
           runner.windows(nullptr);
         } else {
