@@ -2,14 +2,17 @@
 // (bench/rules_engine.sh drives it and compares with the SQL baseline).
 //
 //   rules_engine_bench --db URL [--key-file F] [--as-of YYYY-MM-DD]
-//                      [--runs N] [--only ID,ID,...] [--out DIR] [--rules DIR]
+//                      [--runs N] [--pack-runs N] [--only ID,ID,...]
+//                      [--out DIR] [--rules DIR]
 //
 // In one process: loads the fact store (timed; peak RSS after the load),
-// compiles the built-in pack (or the *.yaml files of --rules DIR), runs the rules named by --only N
-// times (Engine::run_only) and the whole active pack N times (Engine::run with the active status),
-// then reports the median of each. With --out, the hits of the --only rules go to DIR/RULE.tsv, one
-// line per subject: "dedup_key<TAB>dataset<TAB>record_key" (the form of the SQL baseline's result
-// files: hit, dataset, id).
+// compiles the built-in pack (or the *.yaml files of --rules DIR), runs
+// the rules named by --only N times (Engine::run_only) and the whole
+// active pack N times (--pack-runs; Engine::run with the active status),
+// then reports the median of each. With --out, the hits of the --only
+// rules go to DIR/RULE.tsv, one line per subject:
+// "dedup_key<TAB>dataset<TAB>record_key" (the form of the SQL baseline's
+// result files: hit, dataset, id).
 //
 // Prints JSON lines: {"load":..}, {"rule":..} per --only rule (median
 // eval ms, hits), {"only":..} (median wall ms of the --only run),
@@ -69,10 +72,10 @@ std::vector<std::string> split_ids(const std::string& text) {
 }
 
 int usage() {
-  std::fprintf(
-      stderr,
-      "usage: rules_engine_bench --db URL [--key-file F] [--as-of YYYY-MM-DD]\n"
-      "                          [--runs N] [--only ID,ID,...] [--out DIR] [--rules DIR]\n");
+  std::fprintf(stderr,
+               "usage: rules_engine_bench --db URL [--key-file F] [--as-of YYYY-MM-DD]\n"
+               "                          [--runs N] [--pack-runs N] [--only ID,ID,...]\n"
+               "                          [--out DIR] [--rules DIR]\n");
   return 2;
 }
 
@@ -80,7 +83,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   std::string url, key_file, as_of_text = "2025-12-31", only_text, out_dir, rules_dir;
-  int runs = 5;
+  int runs = 5, pack_runs = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::optional<std::string> {
@@ -97,6 +100,8 @@ int main(int argc, char** argv) {
       as_of_text = *value;
     } else if (arg == "--runs") {
       runs = std::max(1, std::stoi(*value));
+    } else if (arg == "--pack-runs") {
+      pack_runs = std::max(0, std::stoi(*value));
     } else if (arg == "--only") {
       only_text = *value;
     } else if (arg == "--out") {
@@ -212,10 +217,11 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
 
-  // (c) The whole active pack, N times.
+  // (c) The whole active pack, N times (--pack-runs, default --runs).
+  if (pack_runs < 0) pack_runs = runs;
   std::vector<double> walls;
   std::size_t hits = 0, ran = 0;
-  for (int run = 0; run < runs; ++run) {
+  for (int run = 0; run < pack_runs; ++run) {
     const auto start = std::chrono::steady_clock::now();
     auto all = engine->run(*facts, as_of_days, {rules::RuleStatus::active});
     walls.push_back(ms_since(start));
