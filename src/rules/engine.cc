@@ -508,6 +508,17 @@ class RuleRunner {
   void windows(const std::vector<std::uint32_t>* only) {
     const FactTable& from = *c_.tables[0];
     const std::size_t width = c_.group.size();
+    // A group value that is a column of `from` (`s.program_code`) is read
+    // from the column; anything else is evaluated.
+    std::vector<const FactColumn*> direct(width, nullptr);
+    static const std::regex plain(R"(^\s*([a-z][a-z0-9_]*)\.([a-z0-9_.]+)\s*$)");
+    for (std::size_t g = 0; g < width; ++g) {
+      std::smatch m;
+      const std::string& source = c_.group[g].source();
+      if (std::regex_match(source, m, plain) && m[1] == c_.aliases[0]) {
+        direct[g] = from.column(m[2].str());
+      }
+    }
     // Each passing row's group key as fixed-width integers (codes, integers,
     // the bits of decimals), so grouping sorts integers instead of
     // rendering and comparing text for every row.
@@ -516,11 +527,18 @@ class RuleRunner {
     std::set<std::vector<std::int64_t>> wanted;
     std::vector<std::int64_t> k(width);
     auto key = [&](std::uint32_t r) -> bool {
-      const auto& params = params_for(from.region(r));
-      std::uint32_t rows[1] = {r};
-      Binding b{rows, {}, params.values, as_of_};
       for (std::size_t g = 0; g < width; ++g) {
-        Value v = c_.group[g].eval(facts_, b);
+        if (const FactColumn* c = direct[g]) {
+          if (c->missing(r)) return false;
+          k[g] = c->type == FactType::text ? std::int64_t{c->codes[r]}
+                 : c->type == FactType::decimal
+                     ? std::bit_cast<std::int64_t>(c->reals[r] == 0 ? 0.0 : c->reals[r])
+                     : c->ints[r];
+          continue;
+        }
+        const auto& params = params_for(from.region(r));
+        std::uint32_t rows[1] = {r};
+        Value v = c_.group[g].eval(facts_, Binding{rows, {}, params.values, as_of_});
         if (v.unknown) return false;
         k[g] = key_part(v);
       }
@@ -547,7 +565,8 @@ class RuleRunner {
       keys.insert(keys.end(), k.begin(), k.end());
       passing.push_back(r);
     }
-    // Rows in key order, and in row order within a group.
+    // Rows in key order, and in row order within a group: one array, each
+    // group a span of it.
     std::vector<std::uint32_t> order(passing.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     auto key_at = [&](std::uint32_t i) { return keys.data() + std::size_t{i} * width; };
@@ -558,22 +577,29 @@ class RuleRunner {
       }
       return a < b;
     });
-    std::vector<Rows> groups;
+    Rows grouped(order.size());
+    std::vector<std::size_t> starts;
     for (std::size_t i = 0; i < order.size(); ++i) {
+      grouped[i] = passing[order[i]];
       if (i == 0 || !std::equal(key_at(order[i]), key_at(order[i]) + width, key_at(order[i - 1]))) {
-        groups.emplace_back();
+        starts.push_back(i);
       }
-      groups.back().push_back(passing[order[i]]);
+    }
+    starts.push_back(order.size());
+    std::vector<Group> groups;
+    for (std::size_t g = 0; g + 1 < starts.size(); ++g) {
+      groups.emplace_back(grouped.data() + starts[g], starts[g + 1] - starts[g]);
     }
     if (c_.outlier) {
       outliers(groups);
       return;
     }
-    for (auto& rows : groups) window_group(rows);
+    for (const auto& rows : groups) window_group(rows);
   }
 
  private:
   using Params = Compiled::Params;
+  using Group = std::span<const std::uint32_t>;
 
   // One group value as an integer: equal values, equal integers. Text
   // computed at run time that the dictionary does not hold gets a negative
@@ -803,9 +829,10 @@ class RuleRunner {
 
   // window: the rows of one group in time order; windows ending at each
   // row that pass `having` merge while they overlap.
-  void window_group(Rows& rows) {
+  void window_group(Group rows) {
     const FactTable& from = *c_.tables[0];
-    std::vector<std::pair<std::int64_t, std::uint32_t>> timed;
+    auto& timed = timed_;
+    timed.clear();
     for (auto r : rows) {
       std::int64_t t = 0;
       if (c_.time) {
@@ -820,7 +847,7 @@ class RuleRunner {
       }
       timed.emplace_back(t, r);
     }
-    std::sort(timed.begin(), timed.end());
+    if (c_.time) std::sort(timed.begin(), timed.end());  // else already in row order
     const bool windowed = c_.rule->window_days > 0 || c_.rule->window_months > 0;
     auto window_start = [&](std::int64_t end) -> std::int64_t {
       if (!windowed) return std::numeric_limits<std::int64_t>::min();
@@ -837,7 +864,8 @@ class RuleRunner {
     std::size_t lo = 0;
     auto close = [&] {
       if (!episode) return;
-      Rows members;
+      Rows& members = case_members_;
+      members.clear();
       for (std::size_t i = episode->first; i <= episode->second; ++i)
         members.push_back(timed[i].second);
       emit_group(members, timed[episode->second].second);
@@ -847,7 +875,8 @@ class RuleRunner {
     for (std::size_t i = start_i; i < timed.size(); ++i) {
       const std::int64_t from_day = window_start(timed[i].first);
       while (lo < i && timed[lo].first < from_day) ++lo;
-      Rows members;
+      Rows& members = window_members_;
+      members.clear();
       for (std::size_t k = lo; k <= i; ++k) members.push_back(timed[k].second);
       Truth t = judge_group(members, timed[i].second);
       if (t == Truth::unknown) {
@@ -866,7 +895,7 @@ class RuleRunner {
     close();
   }
 
-  Truth judge_group(const Rows& members, std::uint32_t latest) {
+  Truth judge_group(Group members, std::uint32_t latest) {
     if (!c_.having) return Truth::yes;
     const FactTable& from = *c_.tables[0];
     std::uint32_t rows[2] = {0, latest};
@@ -875,15 +904,15 @@ class RuleRunner {
     return c_.having->truth(facts_, b);
   }
 
-  void outliers(std::vector<Rows>& groups) {
+  void outliers(const std::vector<Group>& groups) {
     const FactTable& from = *c_.tables[0];
     struct Figure {
-      Rows* rows;
+      Group rows;
       std::uint32_t latest;
       double value;
     };
     std::vector<Figure> figures;
-    for (auto& rows : groups) {
+    for (const auto& rows : groups) {
       if (rows.empty()) continue;
       std::uint32_t latest = rows.back();
       Truth t = judge_group(rows, latest);
@@ -900,8 +929,8 @@ class RuleRunner {
         count_unknown(latest);
         continue;
       }
-      figures.push_back({&rows, latest,
-                         v.type == ExprType::decimal ? v.decimal : static_cast<double>(v.integer)});
+      figures.push_back(
+          {rows, latest, v.type == ExprType::decimal ? v.decimal : static_cast<double>(v.integer)});
     }
     if (figures.size() < 4) {
       // Too few groups for quartiles to mean anything.
@@ -925,15 +954,15 @@ class RuleRunner {
       if (!hit) continue;
       nlohmann::json extra = {
           {"value", f.value}, {"q1", q1}, {"q3", q3}, {"lower_fence", low}, {"upper_fence", high}};
-      emit_group(*f.rows, f.latest, extra);
+      emit_group(f.rows, f.latest, extra);
     }
   }
 
-  void emit_group(const Rows& members, std::uint32_t latest, nlohmann::json extra = {}) {
+  void emit_group(Group members, std::uint32_t latest, nlohmann::json extra = {}) {
     const FactTable& from = *c_.tables[0];
     std::vector<std::uint32_t> bound = {0, latest};
     std::span<const std::uint32_t> gs[2] = {members, {}};
-    group_members_ = &members;
+    group_members_ = &members;  // only while emit() runs
     emit(bound, gs, params_for(from.region(latest)), c_.rule->severity, extra);
     group_members_ = nullptr;
   }
@@ -1017,7 +1046,10 @@ class RuleRunner {
   std::unordered_map<Code, Params> cache_;
   Params uniform_;
   std::vector<std::uint32_t> bound_;
-  const Rows* group_members_ = nullptr;  // while a window case is emitted
+  const Group* group_members_ = nullptr;  // while a window case is emitted
+  // window_group's scratch: the group in time order, one window, one case
+  std::vector<std::pair<std::int64_t, std::uint32_t>> timed_;
+  Rows window_members_, case_members_;
   bool record_judged_ = false;
   bool batch_ = false;
   // batch runs: per alias, the index on its two key columns, and the rows
