@@ -1,6 +1,7 @@
 #include "rules/engine.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <chrono>
@@ -566,26 +567,47 @@ class RuleRunner {
       passing.push_back(r);
     }
     // Rows in key order, and in row order within a group: one array, each
-    // group a span of it.
-    std::vector<std::uint32_t> order(passing.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    auto key_at = [&](std::uint32_t i) { return keys.data() + std::size_t{i} * width; };
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const std::int64_t *ka = key_at(a), *kb = key_at(b);
-      for (std::size_t g = 0; g < width; ++g) {
-        if (ka[g] != kb[g]) return ka[g] < kb[g];
-      }
-      return a < b;
-    });
-    Rows grouped(order.size());
+    // group a span of it. Keys of up to three values sort with their rows
+    // in place; wider ones through an index.
+    Rows grouped(passing.size());
     std::vector<std::size_t> starts;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      grouped[i] = passing[order[i]];
-      if (i == 0 || !std::equal(key_at(order[i]), key_at(order[i]) + width, key_at(order[i - 1]))) {
-        starts.push_back(i);
+    auto key_at = [&](std::size_t i) { return keys.data() + i * width; };
+    if (width <= 3) {
+      struct Entry {
+        std::array<std::int64_t, 3> key{};
+        std::uint32_t row = 0;
+      };
+      std::vector<Entry> entries(passing.size());
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        std::copy(key_at(i), key_at(i) + width, entries[i].key.begin());
+        entries[i].row = passing[i];
+      }
+      std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.key != b.key ? a.key < b.key : a.row < b.row;
+      });
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        grouped[i] = entries[i].row;
+        if (i == 0 || entries[i].key != entries[i - 1].key) starts.push_back(i);
+      }
+    } else {
+      std::vector<std::uint32_t> order(passing.size());
+      for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const std::int64_t *ka = key_at(a), *kb = key_at(b);
+        for (std::size_t g = 0; g < width; ++g) {
+          if (ka[g] != kb[g]) return ka[g] < kb[g];
+        }
+        return a < b;
+      });
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        grouped[i] = passing[order[i]];
+        if (i == 0 ||
+            !std::equal(key_at(order[i]), key_at(order[i]) + width, key_at(order[i - 1]))) {
+          starts.push_back(i);
+        }
       }
     }
-    starts.push_back(order.size());
+    starts.push_back(grouped.size());
     std::vector<Group> groups;
     for (std::size_t g = 0; g + 1 < starts.size(); ++g) {
       groups.emplace_back(grouped.data() + starts[g], starts[g + 1] - starts[g]);
@@ -653,7 +675,12 @@ class RuleRunner {
           key_of(*c_.tables[second->left_alias], second->left_column, bound_[second->left_alias]);
       if (value2) return pair_rows(j, value, *value2);
     }
-    return facts_.index(c_.tables[j]->name(), c_.keys[j - 1].right_column).rows(value);
+    // The store's index, looked up once per run (index() locks).
+    if (shared_indexes_.size() <= j) shared_indexes_.resize(c_.tables.size(), nullptr);
+    if (!shared_indexes_[j]) {
+      shared_indexes_[j] = &facts_.index(c_.tables[j]->name(), c_.keys[j - 1].right_column);
+    }
+    return shared_indexes_[j]->rows(value);
   }
 
   struct PairKey {
@@ -1056,6 +1083,7 @@ class RuleRunner {
   // of the last look-up
   std::vector<std::optional<std::vector<PairKey>>> pair_indexes_;
   std::vector<std::vector<std::uint32_t>> pair_scratch_;
+  std::vector<const HashIndex*> shared_indexes_;  // per alias, once looked up
   std::unordered_map<std::string, std::int64_t> local_texts_;
 
   void judged(std::uint32_t r) {
