@@ -527,6 +527,8 @@ class RuleRunner {
     std::vector<std::uint32_t> passing;
     std::set<std::vector<std::int64_t>> wanted;
     std::vector<std::int64_t> k(width);
+    keys.reserve(from.size() * width);
+    passing.reserve(from.size());
     auto key = [&](std::uint32_t r) -> bool {
       for (std::size_t g = 0; g < width; ++g) {
         if (const FactColumn* c = direct[g]) {
@@ -582,12 +584,19 @@ class RuleRunner {
         std::copy(key_at(i), key_at(i) + width, entries[i].key.begin());
         entries[i].row = passing[i];
       }
+      // Element by element: std::array's operators call memcmp.
+      auto same = [](const Entry& a, const Entry& b) {
+        return a.key[0] == b.key[0] && a.key[1] == b.key[1] && a.key[2] == b.key[2];
+      };
       std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return a.key != b.key ? a.key < b.key : a.row < b.row;
+        if (a.key[0] != b.key[0]) return a.key[0] < b.key[0];
+        if (a.key[1] != b.key[1]) return a.key[1] < b.key[1];
+        if (a.key[2] != b.key[2]) return a.key[2] < b.key[2];
+        return a.row < b.row;
       });
       for (std::size_t i = 0; i < entries.size(); ++i) {
         grouped[i] = entries[i].row;
-        if (i == 0 || entries[i].key != entries[i - 1].key) starts.push_back(i);
+        if (i == 0 || !same(entries[i], entries[i - 1])) starts.push_back(i);
       }
     } else {
       std::vector<std::uint32_t> order(passing.size());
