@@ -702,6 +702,7 @@ class RuleRunner {
     if (pair_indexes_.size() <= j) {
       pair_indexes_.resize(c_.tables.size());
       pair_scratch_.resize(c_.tables.size());
+      pair_missing_.resize(c_.tables.size());
     }
     auto& index = pair_indexes_[j];
     if (!index) {
@@ -713,6 +714,7 @@ class RuleRunner {
         auto k1 = key_of(t, column1, r);
         if (!k1) continue;
         auto k2 = key_of(t, column2, r);
+        if (!k2) pair_missing_[j] = true;
         index->push_back({*k1, k2 ? *k2 : kMissing, r});
       }
       std::sort(index->begin(), index->end());
@@ -725,7 +727,8 @@ class RuleRunner {
         out.push_back(it->row);
       }
     };
-    take(kMissing);
+    // Rows whose second key is missing sort first among their first key.
+    if (!index->empty() && pair_missing_[j]) take(kMissing);
     const bool merge = !out.empty();
     if (second != kMissing) take(second);
     if (merge) std::sort(out.begin(), out.end());
@@ -1092,6 +1095,7 @@ class RuleRunner {
   // of the last look-up
   std::vector<std::optional<std::vector<PairKey>>> pair_indexes_;
   std::vector<std::vector<std::uint32_t>> pair_scratch_;
+  std::vector<char> pair_missing_;                // per alias: some row lacks the second key
   std::vector<const HashIndex*> shared_indexes_;  // per alias, once looked up
   std::unordered_map<std::string, std::int64_t> local_texts_;
 
