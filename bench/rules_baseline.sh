@@ -18,7 +18,9 @@
 # case is not found.
 #
 # SQLite: the sqlite3 shell with the page cache of Mingjing's own connections
-# (64 MB); each rule RUNS times in one session, timed by `.timer on`.
+# (64 MB); each rule RUNS times in one session, timed by `.timer on`. First
+# the indexes of bench/rules_baseline/sqlite_indexes.sql are dropped and
+# created again, each timed (sqlite_indexes.jsonl), apart from the queries.
 # DuckDB: @duckdb/node-api from npm (bench/rules_baseline/package.json,
 # installed here with `npm ci` when missing), in memory, with its defaults
 # (one thread per core). The tables the rules read are exported from the
