@@ -14,8 +14,8 @@
 // people and the records it joined through (deaths, relatives, officials),
 // which the SQL cannot key the same way (sealed ID numbers) or does not
 // list; its dedup key is its own. The two sides agree when they give the
-// same set of cases. Exit status 1 when any rule differs (a diff is
-// printed) or a target is missed is not an error: the table says so.
+// same cases. Exit status 1 when any rule differs (the cases only one side
+// has are printed); a missed target is not an error: the table says so.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -49,7 +49,9 @@ function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-// The cases of a result file: sorted, unique "dataset:key key2 ..." lines.
+// The cases of a result file: one "dataset:key dataset:key2 ..." line per
+// case, sorted (a multiset: two cases may name the same records, as P21's
+// cases of one project with two cadres do).
 function cases(file, datasets) {
   const byCase = new Map();
   for (const row of lines(file)) {
@@ -57,9 +59,19 @@ function cases(file, datasets) {
     if (!byCase.has(hit)) byCase.set(hit, new Set());
     if (datasets.includes(dataset)) byCase.get(hit).add(`${dataset}:${id}`);
   }
-  const out = new Set();
-  for (const subjects of byCase.values()) out.add([...subjects].sort().join(' ') || '(none)');
-  return { n: byCase.size, set: out };
+  const list = [...byCase.values()].map((subjects) => [...subjects].sort().join(' ') || '(none)');
+  return { n: byCase.size, list: list.sort() };
+}
+
+// What `a` holds more often than `b`.
+function minus(a, b) {
+  const left = new Map();
+  for (const c of b.list) left.set(c, (left.get(c) ?? 0) + 1);
+  return a.list.filter((c) => {
+    const n = left.get(c) ?? 0;
+    if (n > 0) left.set(c, n - 1);
+    return n === 0;
+  });
 }
 
 const sqliteFiles = readdirSync(join(work, 'sqlite')).filter((f) => f.endsWith('.tsv'))
@@ -79,7 +91,7 @@ const indexes = jsonl(join(work, 'sqlite_indexes.jsonl'));
 const fmt = (ms) => (Number.isFinite(ms) ? ms.toFixed(1) : 'n/a');
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(1)}x` : 'n/a');
 let differ = false;
-let totals = { engine: 0, sqlite: 0, duck: 0 };
+const totals = { engine: 0, sqlite: 0, duck: 0 };
 const diffs = [];
 console.log('| rule | hits engine | hits SQLite | hits DuckDB | same cases | engine ms | ' +
             'SQLite ms | DuckDB ms | SQLite / engine | DuckDB / engine |');
@@ -91,16 +103,16 @@ for (const file of sqliteFiles) {
   const e = cases(join(work, 'engine', `${id}.tsv`), datasets);
   const s = cases(join(work, 'sqlite', `${file}.tsv`), datasets);
   const d = cases(join(work, 'duckdb', `${file}.tsv`), datasets);
-  const same = (a, b) => a.set.size === b.set.size && [...a.set].every((c) => b.set.has(c));
-  const ok = same(e, s) && same(s, d) && e.n === e.set.size && s.n === s.set.size;
+  const same = (a, b) => a.list.length === b.list.length && a.list.every((c, i) => c === b.list[i]);
+  const ok = same(e, s) && same(s, d);
   if (!ok) {
     differ = true;
-    const only = (a, b) => [...a.set].filter((c) => !b.set.has(c)).sort();
-    diffs.push(`${file}: ${e.n} engine cases (${e.set.size} distinct), ${s.n} SQLite ` +
-               `(${s.set.size} distinct), ${d.n} DuckDB\n` +
-               only(e, s).slice(0, 20).map((c) => `  engine only: ${c}`).join('\n') + '\n' +
-               only(s, e).slice(0, 20).map((c) => `  SQLite only: ${c}`).join('\n') + '\n' +
-               only(d, s).slice(0, 20).map((c) => `  DuckDB only (vs SQLite): ${c}`).join('\n'));
+    const show = (list, label) => list.slice(0, 20).map((c) => `  ${label}: ${c}`).join('\n');
+    diffs.push(`${file}: ${e.n} engine cases, ${s.n} SQLite, ${d.n} DuckDB\n` +
+               show(minus(e, s), 'engine, not SQLite') + '\n' +
+               show(minus(s, e), 'SQLite, not engine') + '\n' +
+               show(minus(d, s), 'DuckDB, not SQLite') + '\n' +
+               show(minus(s, d), 'SQLite, not DuckDB'));
   }
   const em = engineRules.get(id)?.ms ?? NaN;
   const sm = median(sqliteTimes.get(file) ?? [NaN]);
@@ -127,10 +139,12 @@ if (indexes.length) {
 }
 
 const targets = [
+  // Judged on the larger of the engine's two figures: the sum of its
+  // per-rule times, or the wall time of one run_only call on all cores.
   ['SQLite / engine on the ten >= 20x', totals.sqlite / Math.max(wall, totals.engine) >= 20,
-   ratio(totals.sqlite, Math.max(wall, totals.engine))],
+   `${ratio(totals.sqlite, totals.engine)} (sum of rules), ${ratio(totals.sqlite, wall)} (wall)`],
   ['engine <= DuckDB on the ten', Math.max(wall, totals.engine) <= totals.duck,
-   `${fmt(Math.max(wall, totals.engine))} vs ${fmt(totals.duck)} ms`],
+   `${fmt(totals.engine)} ms (sum), ${fmt(wall)} ms (wall) vs ${fmt(totals.duck)} ms`],
   ['whole active pack eval <= 5 s', pack.ms <= 5000,
    `${fmt(pack.ms)} ms, ${pack.rules} rules, ${pack.hits} hits`],
   ['load from SQLite <= 30 s', load.load_ms <= 30000,
