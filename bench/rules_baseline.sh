@@ -18,7 +18,9 @@
 # case is not found.
 #
 # SQLite: the sqlite3 shell with the page cache of Mingjing's own connections
-# (64 MB); each rule RUNS times in one session, timed by `.timer on`.
+# (64 MB); each rule RUNS times in one session, timed by `.timer on`. First
+# the indexes of bench/rules_baseline/sqlite_indexes.sql are dropped and
+# created again, each timed (sqlite_indexes.jsonl), apart from the queries.
 # DuckDB: @duckdb/node-api from npm (bench/rules_baseline/package.json,
 # installed here with `npm ci` when missing), in memory, with its defaults
 # (one thread per core). The tables the rules read are exported from the
@@ -50,17 +52,15 @@ declare -A columns=(
   [subsidies]="id recipient_id_number_bidx program_code period paid_at"
   [deaths]="id_number_bidx death_date"
   [projects]="id village_code category winner_uscc estimated_amount contract_amount contract_signed_at award_date"
-  [bids]="project_id bidder_uscc amount status"
+  [bids]="project_id bidder_uscc amount status record_key"
   [companies]="uscc legal_rep_id_number_bidx"
-  [shareholders]="uscc holder_id_number_bidx role"
   [officials]="id_number_bidx region_code kind start_date end_date"
   [relatives]="id_number_bidx relative_id_number_bidx relation"
   [bank_transactions]="id account_no_bidx time direction amount"
   [accounts]="account_no_bidx village_code"
-  [payments]="id village_code amount method status paid_at"
+  [payments]="id village_code amount method status paid_at applied_at"
   [labor]="id worker_id_number_bidx work_start work_end"
   [leases]="id end_date"
-  [rent_due]="lease_id due_date"
 )
 
 now() { date +%s.%N; }
@@ -148,7 +148,7 @@ for example in 024 058; do
   run_sqlite "$fx/fixture.db" "$p07_dir" "$fx/sqlite"
   export_tables "$fx/fixture.db" "$fx/csv" projects bids
   run_duckdb "$fx/csv" "$p07_dir" "$fx/duckdb"
-  want=$'F\tcompanies\tL\nF\tcompanies\tW\nF\tprojects\tF'
+  want=$'F\tbids\tF/L\nF\tbids\tF/W\nF\tcompanies\tL\nF\tcompanies\tW\nF\tprojects\tF'
   for engine in sqlite duckdb; do
     got=$(cat "$fx/$engine/P07_price_gap_iqr.tsv")
     if [[ $got != "$want" ]]; then
@@ -184,7 +184,19 @@ for t in persons deaths officials relatives companies shareholders vehicles prop
 done
 echo "county: $records records, database $(( $(stat -c %s "$db") / 1024 / 1024 )) MB"
 
-# ---- SQLite ----
+# ---- SQLite: the indexes (bench/rules_baseline/sqlite_indexes.sql), then the rules ----
+: >"$work/sqlite_indexes.jsonl"
+while read -r statement; do
+  name=$(sed -E 's/^CREATE INDEX ([a-z_]+) .*/\1/' <<<"$statement")
+  sqlite3 -bail "$db" "DROP INDEX IF EXISTS $name"
+  sync
+  start=$(now)
+  sqlite3 -bail "$db" "$statement"
+  echo "{\"name\":\"$name\",\"ms\":$(elapsed_ms "$start" "$(now)")}" >>"$work/sqlite_indexes.jsonl"
+done < <(grep '^CREATE INDEX' "$node_dir/sqlite_indexes.sql")
+echo "sqlite: indexes for the rules: $(node -e 'console.log(require("fs").readFileSync(process.argv[1], "utf8")
+  .trim().split("\n").map(JSON.parse).map((i) => `${i.name} ${i.ms.toFixed(0)} ms`).join(", "))' \
+  "$work/sqlite_indexes.jsonl")"
 sync
 run_sqlite "$db" "$rules_dir" "$work/sqlite"
 

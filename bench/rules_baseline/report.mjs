@@ -23,11 +23,22 @@ const subjectDatasets = {
   P21: ['projects', 'companies'],
   F07: ['bank_transactions'],
   L02: ['labor'],
-  A01: ['leases', 'rent_due'],
+  A01: ['leases'],
   F01: ['payments'],
-  P06: ['projects', 'companies'],
+  P06: ['projects', 'companies'],  // named through bids (below)
   P07: ['projects', 'companies'],
 };
+
+// P06 names bids (record_key: project id, 0x1f, bidder's credit code); a
+// planted project or company is found through them.
+function hasSubject(set, subject) {
+  if (set.has(subject)) return true;
+  const [dataset, key] = subject.split('\t');
+  const bids = [...set].filter((s) => s.startsWith('bids\t')).map((s) => s.slice(5).split('\x1f'));
+  if (dataset === 'projects') return bids.some(([project]) => project === key);
+  if (dataset === 'companies') return bids.some(([, company]) => company === key);
+  return false;
+}
 
 // Rules whose hit is a single record rather than a group.
 const perRecord = new Set(['S01', 'F01', 'F07']);
@@ -116,8 +127,8 @@ for (const rule of rules) {
       // One hit per record (S01, F01, F07): each planted record is a hit.
       // Otherwise one hit holds every planted record.
       const matches = perRecord.has(id)
-        ? expected.map((e) => [...sqliteHits].find(([, set]) => set.has(e)))
-        : [[...sqliteHits].find(([, set]) => expected.every((e) => set.has(e)))];
+        ? expected.map((e) => [...sqliteHits].find(([, set]) => hasSubject(set, e)))
+        : [[...sqliteHits].find(([, set]) => expected.every((e) => hasSubject(set, e)))];
       if (expected.length === 0 || matches.some((m) => !m)) {
         failed = true;
         notes.push('**not found**');

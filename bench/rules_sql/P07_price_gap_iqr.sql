@@ -14,12 +14,19 @@
 -- fence > 0: R024's guard) or ratio >= upper fence (only if the upper fence
 -- > 0: R058's guard).
 -- Subjects: the project, the winner and the runner-up (on equal runner-up
--- bids, the smallest credit code; cardinal takes the first in file order).
+-- bids, the smallest credit code; cardinal takes the first in file order),
+-- and every counted bid of the project (bids.record_key), which is what the
+-- engine names (rules/P07.yaml: a window over the project's bids).
+-- Differences from rules/P07.yaml, in degenerate data only: the engine
+-- takes the winner from the bids' status ('winner', exactly one) rather
+-- than projects.winner_uscc, needs at least 4 projects for quartiles, has
+-- no R024/R058 guards (Q1 > 0 and lower fence > 0; upper fence > 0) and
+-- requires a hit to lie strictly beyond its quartile as well.
 -- Simplifications: the fences are computed with a multiply and a subtract
 -- (cardinal uses one fused multiply-add), which can differ in the last bit,
 -- so only a ratio exactly on a fence could be judged differently.
 WITH bid AS (
-  SELECT project_id, bidder_uscc, amount
+  SELECT project_id, bidder_uscc, amount, record_key
   FROM bids
   WHERE status IN ('valid', 'winner')
 ),
@@ -90,4 +97,8 @@ FROM hits h
 JOIN bid b ON b.project_id = h.project_id AND b.amount = h.runner_amount
           AND b.bidder_uscc <> h.winner_uscc
 GROUP BY h.project_id
+UNION
+SELECT h.project_id, 'bids', b.record_key
+FROM hits h
+JOIN bid b ON b.project_id = h.project_id
 ORDER BY 1, 2, 3;

@@ -1,20 +1,22 @@
--- P21 Cadre-owned or cadre-related contractor (rules-catalogue.md, A).
--- A hit: one project whose winner's legal representative, or one of its
--- shareholders or managers, is a cadre of the project's village in office on
--- the contract date, or a close relative of one.
+-- P21 Cadre-owned or cadre-related contractor (rules-catalogue.md, A), as
+-- rules/P21.yaml defines it.
+-- A hit: one project and one cadre of its village such that the project's
+-- winner's legal representative is declared by that cadre as a close
+-- relative, and the cadre was in office on the contract date.
 --   cadre: officials.kind village_cadre or supervision_member, region_code =
 --     the project's village, start_date <= contract date <= end_date (empty
---     start or end: open);
---   close relative: a relatives row of any relation but 'other', declared in
---     either direction (the cadre declared the person, or the person, if an
---     official too, declared the cadre);
+--     end: still in office; empty start: not evaluated);
+--   close relative: a relatives row of the cadre with relation spouse,
+--     parent, child, sibling, spouse_parent, spouse_sibling or child_spouse;
 --   contract date: contract_signed_at (local date, Asia/Shanghai), else
 --     award_date (catalogue's concrete defaults); a project with neither is
 --     not evaluated.
+-- Its key: the project id and the cadre's blind index.
 -- Subjects: the project and the winning company.
--- Simplifications: directors and supervisors (shareholders.role director,
--- supervisor) are not counted as managers; cadres of other villages are not
--- looked at.
+-- Simplifications (the engine's as well; one rule of the engine follows one
+-- chain of joins): the catalogue also counts the cadre himself or herself
+-- as legal representative, shareholders and managers, and relatives
+-- declared in the other direction; none of these is looked at.
 WITH contract AS (
   SELECT id, village_code, winner_uscc,
          COALESCE(substr(datetime(contract_signed_at / 1000, 'unixepoch', '+8 hours'), 1, 10),
@@ -22,38 +24,19 @@ WITH contract AS (
   FROM projects
   WHERE winner_uscc IS NOT NULL
 ),
-insider AS (  -- the winner's people
-  SELECT uscc, legal_rep_id_number_bidx AS who
-  FROM companies
-  WHERE legal_rep_id_number_bidx IS NOT NULL
-  UNION
-  SELECT uscc, holder_id_number_bidx
-  FROM shareholders
-  WHERE holder_id_number_bidx IS NOT NULL AND role IN ('shareholder', 'manager')
-),
-cadre AS (
-  SELECT id_number_bidx AS who, region_code, start_date, end_date
-  FROM officials
-  WHERE kind IN ('village_cadre', 'supervision_member')
-),
-circle AS (  -- a cadre and the people close to him or her
-  SELECT who AS cadre, who AS person FROM cadre
-  UNION
-  SELECT id_number_bidx, relative_id_number_bidx FROM relatives WHERE relation <> 'other'
-  UNION
-  SELECT relative_id_number_bidx, id_number_bidx FROM relatives WHERE relation <> 'other'
-),
 hits AS (
-  SELECT DISTINCT ct.id, ct.winner_uscc
+  SELECT DISTINCT ct.id, ct.winner_uscc, o.id_number_bidx AS cadre
   FROM contract ct
-  JOIN insider i ON i.uscc = ct.winner_uscc
-  JOIN circle c ON c.person = i.who
-  JOIN cadre o ON o.who = c.cadre AND o.region_code = ct.village_code
-  WHERE ct.day IS NOT NULL
-    AND (o.start_date IS NULL OR o.start_date <= ct.day)
-    AND (o.end_date IS NULL OR o.end_date >= ct.day)
+  JOIN companies c ON c.uscc = ct.winner_uscc
+  JOIN relatives r ON r.relative_id_number_bidx = c.legal_rep_id_number_bidx
+                  AND r.relation IN ('spouse', 'parent', 'child', 'sibling', 'spouse_parent',
+                                     'spouse_sibling', 'child_spouse')
+  JOIN officials o ON o.id_number_bidx = r.id_number_bidx
+                  AND o.kind IN ('village_cadre', 'supervision_member')
+                  AND o.region_code = ct.village_code
+  WHERE o.start_date <= ct.day AND COALESCE(o.end_date, ct.day) >= ct.day
 )
-SELECT id AS hit, 'projects' AS dataset, id AS id FROM hits
-UNION
-SELECT id, 'companies', winner_uscc FROM hits
+SELECT id || ' ' || cadre AS hit, 'projects' AS dataset, id AS id FROM hits
+UNION ALL
+SELECT id || ' ' || cadre, 'companies', winner_uscc FROM hits
 ORDER BY 1, 2, 3;

@@ -1,11 +1,17 @@
 #include "rules/engine.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <variant>
 
@@ -141,6 +147,20 @@ std::optional<KeyEquality> key_equality(const std::string& on,
   return std::nullopt;
 }
 
+// A second `a.x == b.y` right after the first one (`a.x == b.y and c.z ==
+// b.w and ...`), for batch runs to join on both keys at once. None when
+// the condition holds an `or`, which could make it optional.
+std::optional<KeyEquality> second_key_equality(const std::string& on,
+                                               const std::vector<std::string>& aliases,
+                                               std::size_t joined) {
+  static const std::regex rest(
+      R"(^\s*[a-z][a-z0-9_]*\.[a-z0-9_.]+\s*==\s*[a-z][a-z0-9_]*\.[a-z0-9_.]+\s*(?:and|&&)\s+([\s\S]*)$)");
+  static const std::regex either(R"((^|[^a-z0-9_])or([^a-z0-9_]|$)|\|\|)");
+  std::smatch m;
+  if (!std::regex_match(on, m, rest) || std::regex_search(on, either)) return std::nullopt;
+  return key_equality(m[1].str(), aliases, joined);
+}
+
 // A key value of one row for a hash-index look-up; nullopt when missing.
 std::optional<std::int64_t> key_of(const FactTable& t, const std::string& column,
                                    std::uint32_t row) {
@@ -180,7 +200,10 @@ struct Engine::Compiled {
 
   std::optional<Expression> where;  // record/match/missing/deadline: full scope; window: row scope
   std::vector<KeyEquality> keys;    // per join
-  std::vector<Expression> on;       // per join, over aliases 0..j
+  // per join: a second key equality, when `on` opens with two (batch runs
+  // look both up at once)
+  std::vector<std::optional<KeyEquality>> second_keys;
+  std::vector<Expression> on;                         // per join, over aliases 0..j
   std::vector<std::optional<Expression>> join_where;  // missing: counterpart filter
 
   std::vector<Expression> group;  // window, row scope
@@ -336,6 +359,12 @@ core::Result<Engine> Engine::compile(const std::vector<RuleDef>& rules, FactStor
                     "不能按此列连接：" + c->aliases[alias] + "." + key->right_column);
       }
       c->keys.push_back(*key);
+      auto second = second_key_equality(rule.joins[j].on.text, c->aliases, alias);
+      if (second) {
+        const FactColumn* col = c->tables[alias]->column(second->right_column);
+        if (!col || col->type == FactType::decimal) second.reset();
+      }
+      c->second_keys.push_back(second);
       if (auto e = compile_expr(rule.joins[j].on, scope(alias + 1), "join.on", ExprType::boolean)) {
         c->on.push_back(std::move(*e));
       }
@@ -493,6 +522,9 @@ class RuleRunner {
 
   // Incremental runs list the `from` records they judge.
   void record_judged(bool on) { record_judged_ = on; }
+  // Batch runs go over every `from` row: an index of their own on two join
+  // keys pays for itself.
+  void batch(bool on) { batch_ = on; }
 
   // record, match, deadline: one `from` row and everything joined to it.
   void row(std::uint32_t r) {
@@ -526,25 +558,48 @@ class RuleRunner {
   void windows(const std::vector<std::uint32_t>* only,
                const std::vector<std::uint32_t>* candidates = nullptr) {
     const FactTable& from = *c_.tables[0];
-    std::map<std::vector<std::string>, Rows> groups;
-    std::set<std::vector<std::string>> wanted;
-    std::vector<std::uint32_t> all;
-    auto key = [&](std::uint32_t r, std::vector<std::string>& k) -> bool {
-      const auto& params = params_for(from.region(r));
-      std::uint32_t rows[1] = {r};
-      Binding b{rows, {}, params.values, as_of_};
-      k.clear();
-      for (const auto& g : c_.group) {
-        Value v = g.eval(facts_, b);
+    const std::size_t width = c_.group.size();
+    // A group value that is a column of `from` (`s.program_code`) is read
+    // from the column; anything else is evaluated.
+    std::vector<const FactColumn*> direct(width, nullptr);
+    static const std::regex plain(R"(^\s*([a-z][a-z0-9_]*)\.([a-z0-9_.]+)\s*$)");
+    for (std::size_t g = 0; g < width; ++g) {
+      std::smatch m;
+      const std::string& source = c_.group[g].source();
+      if (std::regex_match(source, m, plain) && m[1] == c_.aliases[0]) {
+        direct[g] = from.column(m[2].str());
+      }
+    }
+    // Each passing row's group key as fixed-width integers (codes, integers,
+    // the bits of decimals), so grouping sorts integers instead of
+    // rendering and comparing text for every row.
+    std::vector<std::int64_t> keys;
+    std::vector<std::uint32_t> passing;
+    std::set<std::vector<std::int64_t>> wanted;
+    std::vector<std::int64_t> k(width);
+    keys.reserve(from.size() * width);
+    passing.reserve(from.size());
+    auto key = [&](std::uint32_t r) -> bool {
+      for (std::size_t g = 0; g < width; ++g) {
+        if (const FactColumn* c = direct[g]) {
+          if (c->missing(r)) return false;
+          k[g] = c->type == FactType::text ? std::int64_t{c->codes[r]}
+                 : c->type == FactType::decimal
+                     ? std::bit_cast<std::int64_t>(c->reals[r] == 0 ? 0.0 : c->reals[r])
+                     : c->ints[r];
+          continue;
+        }
+        const auto& params = params_for(from.region(r));
+        std::uint32_t rows[1] = {r};
+        Value v = c_.group[g].eval(facts_, Binding{rows, {}, params.values, as_of_});
         if (v.unknown) return false;
-        k.push_back(render(v, dict_));
+        k[g] = key_part(v);
       }
       return true;
     };
-    std::vector<std::string> k;
     if (only) {
       for (auto r : *only) {
-        if (passes_where_row(r) == Truth::yes && key(r, k)) wanted.insert(k);
+        if (passes_where_row(r) == Truth::yes && key(r)) wanted.insert(k);
       }
     }
     auto visit = [&](std::uint32_t r) {
@@ -555,28 +610,99 @@ class RuleRunner {
         return;
       }
       if (w == Truth::no) return;
-      if (!key(r, k)) {
+      if (!key(r)) {
         if (!only) ++unknown_[std::string(dict_.text(from.region(r)))];
         return;
       }
       if (only && !wanted.contains(k)) return;
       if (record_judged_) judged(r);
-      groups[k].push_back(r);
+      keys.insert(keys.end(), k.begin(), k.end());
+      passing.push_back(r);
     };
     if (candidates) {
       for (auto r : *candidates) visit(r);
     } else {
       for (std::uint32_t r = 0; r < from.size(); ++r) visit(r);
     }
+    // Rows in key order, and in row order within a group: one array, each
+    // group a span of it. Keys of up to three values sort with their rows
+    // in place; wider ones through an index.
+    Rows grouped(passing.size());
+    std::vector<std::size_t> starts;
+    auto key_at = [&](std::size_t i) { return keys.data() + i * width; };
+    if (width <= 3) {
+      struct Entry {
+        std::array<std::int64_t, 3> key{};
+        std::uint32_t row = 0;
+      };
+      std::vector<Entry> entries(passing.size());
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        std::copy(key_at(i), key_at(i) + width, entries[i].key.begin());
+        entries[i].row = passing[i];
+      }
+      // Element by element: std::array's operators call memcmp.
+      auto same = [](const Entry& a, const Entry& b) {
+        return a.key[0] == b.key[0] && a.key[1] == b.key[1] && a.key[2] == b.key[2];
+      };
+      std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        if (a.key[0] != b.key[0]) return a.key[0] < b.key[0];
+        if (a.key[1] != b.key[1]) return a.key[1] < b.key[1];
+        if (a.key[2] != b.key[2]) return a.key[2] < b.key[2];
+        return a.row < b.row;
+      });
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        grouped[i] = entries[i].row;
+        if (i == 0 || !same(entries[i], entries[i - 1])) starts.push_back(i);
+      }
+    } else {
+      std::vector<std::uint32_t> order(passing.size());
+      for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const std::int64_t *ka = key_at(a), *kb = key_at(b);
+        for (std::size_t g = 0; g < width; ++g) {
+          if (ka[g] != kb[g]) return ka[g] < kb[g];
+        }
+        return a < b;
+      });
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        grouped[i] = passing[order[i]];
+        if (i == 0 ||
+            !std::equal(key_at(order[i]), key_at(order[i]) + width, key_at(order[i - 1]))) {
+          starts.push_back(i);
+        }
+      }
+    }
+    starts.push_back(grouped.size());
+    std::vector<Group> groups;
+    for (std::size_t g = 0; g + 1 < starts.size(); ++g) {
+      groups.emplace_back(grouped.data() + starts[g], starts[g + 1] - starts[g]);
+    }
     if (c_.outlier) {
       outliers(groups);
       return;
     }
-    for (auto& [gk, rows] : groups) window_group(gk, rows);
+    for (const auto& rows : groups) window_group(rows);
   }
 
  private:
   using Params = Compiled::Params;
+  using Group = std::span<const std::uint32_t>;
+
+  // One group value as an integer: equal values, equal integers. Text
+  // computed at run time that the dictionary does not hold gets a negative
+  // number of this run's own.
+  std::int64_t key_part(const Value& v) {
+    if (v.type == ExprType::decimal) {
+      return std::bit_cast<std::int64_t>(v.decimal == 0 ? 0.0 : v.decimal);
+    }
+    if (v.code != kNoCode) return v.code;
+    if (!v.text.empty()) {
+      if (auto code = dict_.find(v.text)) return *code;
+      auto [it, added] = local_texts_.try_emplace(v.text, -1 - std::int64_t(local_texts_.size()));
+      return it->second;
+    }
+    return v.integer;
+  }
 
   const Params& params_for(Code region) {
     if (c_.resolver.uniform()) {
@@ -638,6 +764,70 @@ class RuleRunner {
     ++unknown_[std::string(dict_.text(c_.tables[0]->region(from_row)))];
   }
 
+  // The rows of alias j's table whose key equals `value` (alias j's first
+  // key equality): from the store's shared index; in a batch run whose `on`
+  // opens with two key equalities, from this run's index on both keys
+  // (with the rows whose second key is missing, which `on` judges unknown),
+  // so that a join on amount and village does not try every payment of the
+  // county with that amount. The rows come in ascending order either way.
+  std::span<const std::uint32_t> candidates(std::size_t j, std::int64_t value) {
+    const auto& second = c_.second_keys[j - 1];
+    if (batch_ && second) {
+      auto value2 =
+          key_of(*c_.tables[second->left_alias], second->left_column, bound_[second->left_alias]);
+      if (value2) return pair_rows(j, value, *value2);
+    }
+    // The store's index, looked up once per run (index() locks).
+    if (shared_indexes_.size() <= j) shared_indexes_.resize(c_.tables.size(), nullptr);
+    if (!shared_indexes_[j]) {
+      shared_indexes_[j] = &facts_.index(c_.tables[j]->name(), c_.keys[j - 1].right_column);
+    }
+    return shared_indexes_[j]->rows(value);
+  }
+
+  struct PairKey {
+    std::int64_t first, second;
+    std::uint32_t row;
+    auto operator<=>(const PairKey&) const = default;
+  };
+
+  std::span<const std::uint32_t> pair_rows(std::size_t j, std::int64_t first, std::int64_t second) {
+    if (pair_indexes_.size() <= j) {
+      pair_indexes_.resize(c_.tables.size());
+      pair_scratch_.resize(c_.tables.size());
+      pair_missing_.resize(c_.tables.size());
+    }
+    auto& index = pair_indexes_[j];
+    if (!index) {
+      index.emplace();
+      const FactTable& t = *c_.tables[j];
+      const std::string& column1 = c_.keys[j - 1].right_column;
+      const std::string& column2 = c_.second_keys[j - 1]->right_column;
+      for (std::uint32_t r = 0; r < t.size(); ++r) {
+        auto k1 = key_of(t, column1, r);
+        if (!k1) continue;
+        auto k2 = key_of(t, column2, r);
+        if (!k2) pair_missing_[j] = true;
+        index->push_back({*k1, k2 ? *k2 : kMissing, r});
+      }
+      std::sort(index->begin(), index->end());
+    }
+    auto& out = pair_scratch_[j];
+    out.clear();
+    auto take = [&](std::int64_t k2) {
+      for (auto it = std::lower_bound(index->begin(), index->end(), PairKey{first, k2, 0});
+           it != index->end() && it->first == first && it->second == k2; ++it) {
+        out.push_back(it->row);
+      }
+    };
+    // Rows whose second key is missing sort first among their first key.
+    if (!index->empty() && pair_missing_[j]) take(kMissing);
+    const bool merge = !out.empty();
+    if (second != kMissing) take(second);
+    if (merge) std::sort(out.begin(), out.end());
+    return out;
+  }
+
   // match: binds alias j through its key, then the next; the full binding
   // is judged by `where`.
   void join_from(std::size_t j, std::uint32_t r, const Params& params) {
@@ -651,8 +841,7 @@ class RuleRunner {
       count_unknown(r);
       return;
     }
-    const HashIndex& index = facts_.index(c_.tables[j]->name(), key.right_column);
-    for (std::uint32_t candidate : index.rows(*value)) {
+    for (std::uint32_t candidate : candidates(j, *value)) {
       bound_[j] = candidate;
       Binding b{std::span<const std::uint32_t>(bound_.data(), j + 1), {}, params.values, as_of_};
       Truth t = c_.on[j - 1].truth(facts_, b);
@@ -698,8 +887,7 @@ class RuleRunner {
       return;
     }
     bool unknown = false;
-    const HashIndex& index = facts_.index(c_.tables[1]->name(), key.right_column);
-    for (std::uint32_t candidate : index.rows(*value)) {
+    for (std::uint32_t candidate : candidates(1, *value)) {
       std::uint32_t pair[2] = {r, candidate};
       Binding b{pair, {}, params.values, as_of_};
       Truth t = c_.on[0].truth(facts_, b);
@@ -773,10 +961,10 @@ class RuleRunner {
 
   // window: the rows of one group in time order; windows ending at each
   // row that pass `having` merge while they overlap.
-  void window_group(const std::vector<std::string>& gk, Rows& rows) {
-    (void)gk;
+  void window_group(Group rows) {
     const FactTable& from = *c_.tables[0];
-    std::vector<std::pair<std::int64_t, std::uint32_t>> timed;
+    auto& timed = timed_;
+    timed.clear();
     for (auto r : rows) {
       std::int64_t t = 0;
       if (c_.time) {
@@ -791,7 +979,7 @@ class RuleRunner {
       }
       timed.emplace_back(t, r);
     }
-    std::sort(timed.begin(), timed.end());
+    if (c_.time) std::sort(timed.begin(), timed.end());  // else already in row order
     const bool windowed = c_.rule->window_days > 0 || c_.rule->window_months > 0;
     auto window_start = [&](std::int64_t end) -> std::int64_t {
       if (!windowed) return std::numeric_limits<std::int64_t>::min();
@@ -808,7 +996,8 @@ class RuleRunner {
     std::size_t lo = 0;
     auto close = [&] {
       if (!episode) return;
-      Rows members;
+      Rows& members = case_members_;
+      members.clear();
       for (std::size_t i = episode->first; i <= episode->second; ++i)
         members.push_back(timed[i].second);
       emit_group(members, timed[episode->second].second);
@@ -818,7 +1007,8 @@ class RuleRunner {
     for (std::size_t i = start_i; i < timed.size(); ++i) {
       const std::int64_t from_day = window_start(timed[i].first);
       while (lo < i && timed[lo].first < from_day) ++lo;
-      Rows members;
+      Rows& members = window_members_;
+      members.clear();
       for (std::size_t k = lo; k <= i; ++k) members.push_back(timed[k].second);
       Truth t = judge_group(members, timed[i].second);
       if (t == Truth::unknown) {
@@ -837,7 +1027,7 @@ class RuleRunner {
     close();
   }
 
-  Truth judge_group(const Rows& members, std::uint32_t latest) {
+  Truth judge_group(Group members, std::uint32_t latest) {
     if (!c_.having) return Truth::yes;
     const FactTable& from = *c_.tables[0];
     std::uint32_t rows[2] = {0, latest};
@@ -846,16 +1036,16 @@ class RuleRunner {
     return c_.having->truth(facts_, b);
   }
 
-  void outliers(std::map<std::vector<std::string>, Rows>& groups) {
+  void outliers(const std::vector<Group>& groups) {
     const FactTable& from = *c_.tables[0];
     struct Figure {
-      Rows* rows;
+      Group rows;
       std::uint32_t latest;
       double value;
       double top = 0;  // outlier.top's figure
     };
     std::vector<Figure> figures;
-    for (auto& [gk, rows] : groups) {
+    for (const auto& rows : groups) {
       if (rows.empty()) continue;
       std::uint32_t latest = rows.back();
       Truth t = judge_group(rows, latest);
@@ -882,7 +1072,7 @@ class RuleRunner {
         }
         top = t.type == ExprType::decimal ? t.decimal : static_cast<double>(t.integer);
       }
-      figures.push_back({&rows, latest,
+      figures.push_back({rows, latest,
                          v.type == ExprType::decimal ? v.decimal : static_cast<double>(v.integer),
                          top});
     }
@@ -923,15 +1113,15 @@ class RuleRunner {
         extra["top_value"] = f.top;
         extra["top_cut"] = *top_cut;
       }
-      emit_group(*f.rows, f.latest, extra);
+      emit_group(f.rows, f.latest, extra);
     }
   }
 
-  void emit_group(const Rows& members, std::uint32_t latest, nlohmann::json extra = {}) {
+  void emit_group(Group members, std::uint32_t latest, nlohmann::json extra = {}) {
     const FactTable& from = *c_.tables[0];
     std::vector<std::uint32_t> bound = {0, latest};
     std::span<const std::uint32_t> gs[2] = {members, {}};
-    group_members_ = &members;
+    group_members_ = &members;  // only while emit() runs
     emit(bound, gs, params_for(from.region(latest)), c_.rule->severity, extra);
     group_members_ = nullptr;
   }
@@ -1015,8 +1205,19 @@ class RuleRunner {
   std::unordered_map<Code, Params> cache_;
   Params uniform_;
   std::vector<std::uint32_t> bound_;
-  const Rows* group_members_ = nullptr;  // while a window case is emitted
+  const Group* group_members_ = nullptr;  // while a window case is emitted
+  // window_group's scratch: the group in time order, one window, one case
+  std::vector<std::pair<std::int64_t, std::uint32_t>> timed_;
+  Rows window_members_, case_members_;
   bool record_judged_ = false;
+  bool batch_ = false;
+  // batch runs: per alias, the index on its two key columns, and the rows
+  // of the last look-up
+  std::vector<std::optional<std::vector<PairKey>>> pair_indexes_;
+  std::vector<std::vector<std::uint32_t>> pair_scratch_;
+  std::vector<char> pair_missing_;                // per alias: some row lacks the second key
+  std::vector<const HashIndex*> shared_indexes_;  // per alias, once looked up
+  std::unordered_map<std::string, std::int64_t> local_texts_;
 
   void judged(std::uint32_t r) {
     const FactTable& from = *c_.tables[0];
@@ -1028,19 +1229,52 @@ class RuleRunner {
 
 std::vector<RuleRun> Engine::run_only(const FactStore& facts, std::int64_t as_of,
                                       const std::vector<std::string>& rule_ids) const {
-  std::vector<RuleRun> runs;
+  std::vector<const Compiled*> todo;
   for (const auto& c : rules_) {
-    if (std::find(rule_ids.begin(), rule_ids.end(), c->rule->id) == rule_ids.end()) continue;
-    const long long started = RuleRunner::now_us();
-    RuleRunner runner(*c, facts, as_of);
-    if (c->rule->shape == Shape::window) {
-      runner.windows(nullptr);
-    } else {
-      const auto n = static_cast<std::uint32_t>(c->tables[0]->size());
-      for (std::uint32_t r = 0; r < n; ++r) runner.row(r);
+    if (std::find(rule_ids.begin(), rule_ids.end(), c->rule->id) != rule_ids.end()) {
+      todo.push_back(c.get());
     }
-    runs.push_back(runner.finish(started));
   }
+  // Rules are independent: each core takes the next rule not yet run. The
+  // rules over the largest tables go first, so that no long rule starts
+  // last while the other cores idle; the runs come back in pack order.
+  std::vector<std::size_t> order(todo.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return todo[a]->tables[0]->size() > todo[b]->tables[0]->size();
+  });
+  std::vector<RuleRun> runs(todo.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failed;
+  std::mutex failed_mutex;
+  auto work = [&] {
+    try {
+      for (std::size_t i = next++; i < order.size(); i = next++) {
+        const Compiled& c = *todo[order[i]];
+        const long long started = RuleRunner::now_us();
+        RuleRunner runner(c, facts, as_of);
+        runner.batch(true);
+        if (c.rule->shape == Shape::window) {
+          runner.windows(nullptr);
+        } else {
+          const auto n = static_cast<std::uint32_t>(c.tables[0]->size());
+          for (std::uint32_t r = 0; r < n; ++r) runner.row(r);
+        }
+        runs[order[i]] = runner.finish(started);
+      }
+    } catch (...) {  // a bug: rethrown in the caller's thread
+      std::lock_guard lock(failed_mutex);
+      if (!failed) failed = std::current_exception();
+      next = order.size();
+    }
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), todo.size());
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& h : helpers) h.join();
+  if (failed) std::rethrow_exception(failed);
   return runs;
 }
 

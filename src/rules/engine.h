@@ -22,6 +22,8 @@
 //
 // Thread-safety: an Engine is immutable after compile(); run() and
 // run_for() may be called from several threads on a store nobody writes.
+// run() and run_only() run the rules on all cores, one rule per core at a
+// time; run_for() runs them in the caller's thread.
 #pragma once
 
 #include <cstdint>

@@ -216,9 +216,9 @@ TEST_F(DbRuleRegistry, DraftsAreValidatedWithLineAndField) {
       << typo.error().message;
 
   auto bad_expr = registry.save_draft(
-      editor, "F01", replaced(f01, "params.cash_limit\n", "params.no_such\n"), "改");
+      editor, "F01", replaced(f01, "params.cash_limit and", "params.no_such and"), "改");
   ASSERT_FALSE(bad_expr.ok());
-  EXPECT_NE(bad_expr.error().message.find("F01.yaml:15:"), std::string::npos)
+  EXPECT_NE(bad_expr.error().message.find("F01.yaml:16:"), std::string::npos)
       << bad_expr.error().message;
 
   auto other_id = registry.save_draft(editor, "A05", f01, "改");
