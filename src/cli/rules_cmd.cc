@@ -217,14 +217,8 @@ int run_rules_run(const RulesOptions& o) {
         shadow_hits += static_cast<long long>(run.hits.size());
         continue;
       }
-      warnings::RuleRouting routing;
-      routing.rule_id = rule.id;
-      routing.version = rule.version;
-      routing.category = rule.category;
-      routing.severity = std::string(rules::to_string(rule.severity));
-      routing.body = std::string(rules::to_string(rule.routing));
-      routing.deadline_workdays = rule.deadline_workdays;
-      auto applied = store.apply(routing, warnings::ApplyScope::all(), run.hits, as_of);
+      auto applied =
+          store.apply(rules::routing_of(rule), warnings::ApplyScope::all(), run.hits, as_of);
       if (!applied.ok()) {
         std::cerr << "错误：规则 " << rule.id << " 的预警未能保存：" << applied.error().message
                   << "\n";

@@ -12,6 +12,7 @@
 #include "imports/importer.h"
 #include "imports/table_source.h"
 #include "rules/engine.h"
+#include "rules/registry.h"
 #include "support/test_server.h"
 
 namespace mingjing::http {
@@ -65,12 +66,7 @@ class DbHttpWarnings : public ::testing::Test {
     ASSERT_EQ(runs.size(), 1u);
     ASSERT_EQ(runs[0].hits.size(), 1u);
     const rules::RuleDef& rule = s01.front();
-    warnings::RuleRouting routing{rule.id,
-                                  rule.version,
-                                  rule.category,
-                                  std::string(rules::to_string(rule.severity)),
-                                  std::string(rules::to_string(rule.routing)),
-                                  rule.deadline_workdays};
+    const warnings::RuleRouting routing = rules::routing_of(rule);
     auto applied =
         server.warnings().apply(routing, warnings::ApplyScope::all(), runs[0].hits, as_of);
     ASSERT_TRUE(applied.ok()) << applied.error().message;

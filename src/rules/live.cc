@@ -36,6 +36,7 @@
 #include "db/database.h"
 #include "rules/engine.h"
 #include "rules/facts.h"
+#include "rules/registry.h"
 #include "warnings/warnings.h"
 
 namespace mingjing::rules {
@@ -71,17 +72,6 @@ std::string subject_text(std::string_view dataset, std::string_view record_key) 
   s.push_back('\x1f');
   s.append(record_key);
   return s;
-}
-
-warnings::RuleRouting routing_of(const RuleDef& rule) {
-  warnings::RuleRouting routing;
-  routing.rule_id = rule.id;
-  routing.version = rule.version;
-  routing.category = rule.category;
-  routing.severity = std::string(to_string(rule.severity));
-  routing.body = std::string(to_string(rule.routing));
-  routing.deadline_workdays = rule.deadline_workdays;
-  return routing;
 }
 
 // Where a case's anchor (its `from` record) sits among its subjects. A

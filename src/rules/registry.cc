@@ -852,4 +852,15 @@ core::Result<std::vector<ParamOverride>> RuleRegistry::overrides_for(const RuleD
   });
 }
 
+warnings::RuleRouting routing_of(const RuleDef& rule) {
+  warnings::RuleRouting routing;
+  routing.rule_id = rule.id;
+  routing.version = rule.version;
+  routing.category = rule.category;
+  routing.severity = std::string(to_string(rule.severity));
+  routing.body = std::string(to_string(rule.routing));
+  routing.deadline_workdays = rule.deadline_workdays;
+  return routing;
+}
+
 }  // namespace mingjing::rules

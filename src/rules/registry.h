@@ -204,6 +204,9 @@ class RuleRegistry {
 // (2025-12-31 -> 2025-01-01; 2024-02-29 -> 2023-03-01).
 core::Date year_up_to(core::Date to);
 
+// What warnings/ needs to know of a rule to store its hits.
+warnings::RuleRouting routing_of(const RuleDef& rule);
+
 // Runs one version of a rule over everything stored, as of options.to, and
 // reports; writes nothing (no warnings, no audit entry). Loads its own fact
 // store (the vault gives birth dates from ID numbers; may be null).
